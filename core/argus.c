@@ -1,0 +1,473 @@
+/* argus: turn packets (capture files or a live interface) into
+ * bidirectional flow records. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <argus/plugin.h>
+
+#include "capture.h"
+#include "conf.h"
+#include "log.h"
+#include "monitor.h"
+#include "progress.h"
+#include "registry.h"
+#include "srcid.h"
+
+#define EXIT_USAGE 2
+#define MAX_INPUTS 256
+#define SYSTEM_CONF "/etc/argus.conf"
+
+static volatile sig_atomic_t stop_requested;
+static struct argus_capture *current_capture;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if (current_capture)
+		argus_capture_break(current_capture);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: argus [options] [-] [capture filter]\n"
+		"  -r FILE       read packets from a pcap/pcapng file ('-' = stdin; repeatable)\n"
+		"  -i IFACE      capture live on IFACE\n"
+		"  -w FILE       write records to FILE ('-' = stdout, the default)\n"
+		"  -o FORMAT     output module: binary (default), csv, json, text\n"
+		"  -P LIST       decoders to load, e.g. tcp,udp,icmp (default: all installed)\n"
+		"  -S SECS       flow status report interval (default 5)\n"
+		"  -M SECS       management record interval (default 60)\n"
+		"  -e SRCID      source id: number, IPv4/IPv6 address, short string or host name\n"
+		"  -m            put MAC addresses into the records\n"
+		"  -F FILE       read an argus.conf file\n"
+		"  -X            do not read " SYSTEM_CONF "\n"
+		"  -s SNAPLEN    live capture length (default 65535)\n"
+		"  -p            live capture without promiscuous mode\n"
+		"  -q            no progress line\n"
+		"  -L, --plugin-dir DIR  look for plugins in DIR first\n"
+		"  --list-plugins        list the plugins found and exit\n"
+		"  -h, --help    this text;  --version  print the version\n"
+		"The capture filter (after an optional '-') is a libpcap (BPF) expression.\n");
+}
+
+static int parse_seconds(const char *opt, const char *text, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || end == text || *end || v > 86400 * 365) {
+		argus_log(ARGUS_LOG_ERROR, "%s: '%s' is not a number of seconds", opt, text);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int config_seconds(const char *key, uint32_t def, uint32_t *out)
+{
+	char err[256];
+	long v;
+
+	if (argus_config_get_long(key, def, 0, 86400L * 365, &v, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Load decoders: the named ones (-P) or every one installed. */
+static int load_decoders(struct argus_flowtable *ft, const char *list)
+{
+	char err[1024];
+	size_t n = 0;
+
+	if (!list) {
+		size_t refused;
+		argus_registry_load_all(ARGUS_PLUGIN_DECODER, &refused);
+	} else {
+		char *copy = strdup(list), *save = NULL;
+		if (!copy)
+			return -1;
+		for (char *name = strtok_r(copy, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
+			if (!argus_registry_get(ARGUS_PLUGIN_DECODER, name, err, sizeof err)) {
+				argus_log(ARGUS_LOG_ERROR, "-P: %s", err);
+				free(copy);
+				return -1;
+			}
+		}
+		free(copy);
+	}
+	for (size_t i = 0; i < argus_registry_count(); i++) {
+		const struct argus_module *m = argus_registry_at(i);
+		const struct argus_decoder_ops *ops;
+		uint32_t timeout;
+		if (m->desc->kind != ARGUS_PLUGIN_DECODER)
+			continue;
+		ops = m->desc->ops.decoder;
+		timeout = ops->idle_timeout;
+		if (ops->timeout_config && config_seconds(ops->timeout_config, timeout, &timeout) != 0)
+			return -1;
+		if (argus_flowtable_add_decoder(ft, m->desc->name, ops, m->state, timeout, err,
+						sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			return -1;
+		}
+		n++;
+	}
+	if (n == 0)
+		argus_log(ARGUS_LOG_WARNING,
+			  "no decoder plugins found: every flow is accounted as generic IP");
+	return 0;
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	if (!s)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int64_t wall_now_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* Read one source to its end; 0 ok, 1 input error (reported). */
+static int run_source(struct argus_monitor *mon, struct argus_capture *cap, int quiet)
+{
+	struct argus_progress prog;
+	char err[1024];
+	uint64_t packets = 0;
+	int status = 0;
+
+	argus_progress_start(&prog, quiet || cap->live, cap->file_size, "packets");
+	current_capture = cap;
+	while (!stop_requested && !argus_monitor_failed(mon)) {
+		int eof;
+		int n = argus_capture_dispatch(cap, argus_monitor_packet, mon, &eof, err, sizeof err);
+		if (n < 0) {
+			argus_progress_end(&prog);
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			status = 1;
+			break;
+		}
+		if (eof)
+			break;
+		packets += (uint64_t)n;
+		if (cap->live) {
+			argus_capture_stats(cap, &mon->pcap_received, &mon->pcap_dropped);
+			if (n == 0)
+				argus_monitor_idle(mon, wall_now_us());
+		} else {
+			argus_progress_update(&prog, argus_capture_offset(cap), packets);
+		}
+	}
+	current_capture = NULL;
+	argus_progress_end(&prog);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"list-plugins", no_argument, NULL, 'l'},
+		{"plugin-dir", required_argument, NULL, 'L'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *inputs[MAX_INPUTS];
+	size_t n_inputs = 0;
+	const char *iface = NULL, *outpath = NULL, *format = "binary", *decoders = NULL;
+	const char *srcid_text = NULL, *conf_files[16];
+	size_t n_conf = 0;
+	int no_system_conf = 0, list_plugins = 0, quiet = 0, promisc = 1, want_mac = -1;
+	uint32_t status_interval = 0, mar_interval = 0, snaplen = 65535;
+	int have_status = 0, have_mar = 0;
+	char err[1024];
+	char *bpf = NULL;
+	struct argus_flowtable_config cfg;
+	struct argus_monitor mon;
+	struct sigaction sa;
+	int opt, status = 0;
+
+	argus_log_set_program(argv[0]);
+	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			if (n_inputs == MAX_INPUTS) {
+				argus_log(ARGUS_LOG_ERROR, "-r: at most %d files", MAX_INPUTS);
+				return EXIT_USAGE;
+			}
+			inputs[n_inputs++] = optarg;
+			break;
+		case 'i':
+			iface = optarg;
+			break;
+		case 'w':
+			outpath = optarg;
+			break;
+		case 'o':
+			format = optarg;
+			break;
+		case 'P':
+			if (optarg[0] >= '0' && optarg[0] <= '9') {
+				argus_log(ARGUS_LOG_ERROR,
+					  "-P %s: serving records on a port is not supported yet", optarg);
+				return EXIT_USAGE;
+			}
+			decoders = optarg;
+			break;
+		case 'S':
+			if (parse_seconds("-S", optarg, &status_interval) != 0)
+				return EXIT_USAGE;
+			have_status = 1;
+			break;
+		case 'M':
+			if (parse_seconds("-M", optarg, &mar_interval) != 0)
+				return EXIT_USAGE;
+			have_mar = 1;
+			break;
+		case 'e':
+			srcid_text = optarg;
+			break;
+		case 'm':
+			want_mac = 1;
+			break;
+		case 'F':
+			if (n_conf == sizeof conf_files / sizeof conf_files[0]) {
+				argus_log(ARGUS_LOG_ERROR, "-F: too many configuration files");
+				return EXIT_USAGE;
+			}
+			conf_files[n_conf++] = optarg;
+			break;
+		case 'X':
+			no_system_conf = 1;
+			break;
+		case 's':
+			if (parse_seconds("-s", optarg, &snaplen) != 0 || snaplen < 64 ||
+			    snaplen > 262144) {
+				argus_log(ARGUS_LOG_ERROR, "-s: capture length from 64 to 262144");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			promisc = 0;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'L':
+			if (argus_registry_add_root(optarg, err, sizeof err) != 0) {
+				argus_log(ARGUS_LOG_ERROR, "%s", err);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'l':
+			list_plugins = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("argus (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		case 'd':
+		case 'J':
+		case 'A':
+		case 'Z':
+		case 'U':
+			argus_log(ARGUS_LOG_ERROR, "-%c is not supported yet", opt);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr, "Try 'argus --help' for the options.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		int first = optind;
+		if (strcmp(argv[first], "-") == 0)
+			first++;
+		if (first < argc && !(bpf = join_args(argc - first, argv + first))) {
+			argus_log(ARGUS_LOG_ERROR, "out of memory");
+			return 1;
+		}
+	}
+
+	if (argus_registry_init(err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return 1;
+	}
+	if (list_plugins) {
+		argus_registry_load_all(ARGUS_PLUGIN_DECODER, NULL);
+		argus_registry_load_all(ARGUS_PLUGIN_OUTPUT, NULL);
+		argus_registry_load_all(ARGUS_PLUGIN_FILTER, NULL);
+		argus_registry_print(stdout);
+		argus_registry_fini();
+		return 0;
+	}
+
+	/* configuration files first, the command line wins */
+	if (!no_system_conf && access(SYSTEM_CONF, R_OK) == 0 &&
+	    argus_config_load_file(SYSTEM_CONF, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n_conf; i++)
+		if (argus_config_load_file(conf_files[i], err, sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			return EXIT_USAGE;
+		}
+	if (!have_status && config_seconds("ARGUS_FLOW_STATUS_INTERVAL", 5, &status_interval) != 0)
+		return EXIT_USAGE;
+	if (!have_mar && config_seconds("ARGUS_MAR_STATUS_INTERVAL", 60, &mar_interval) != 0)
+		return EXIT_USAGE;
+	if (!outpath)
+		outpath = argus_config_get("ARGUS_OUTPUT_FILE");
+	if (!outpath)
+		outpath = "-";
+	if (!iface && n_inputs == 0)
+		iface = argus_config_get("ARGUS_INTERFACE");
+	if (!srcid_text)
+		srcid_text = argus_config_get("ARGUS_MONITOR_ID");
+	if (want_mac < 0)
+		want_mac = argus_config_get_bool("ARGUS_GENERATE_MAC_DATA", 0);
+	if (!bpf && argus_config_get("ARGUS_FILTER"))
+		bpf = strdup(argus_config_get("ARGUS_FILTER"));
+	if (n_inputs == 0 && !iface) {
+		argus_log(ARGUS_LOG_ERROR, "nothing to read: give -r FILE or -i INTERFACE");
+		return EXIT_USAGE;
+	}
+	if (n_inputs > 0 && iface) {
+		argus_log(ARGUS_LOG_ERROR, "-r and -i cannot be combined");
+		return EXIT_USAGE;
+	}
+	if (strcmp(outpath, "-") == 0 && strcmp(format, "binary") == 0 && isatty(STDOUT_FILENO)) {
+		argus_log(ARGUS_LOG_ERROR,
+			  "will not write binary records to a terminal: use -w FILE, or pipe into ra");
+		return EXIT_USAGE;
+	}
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.status_interval_s = status_interval;
+	cfg.want_mac = want_mac;
+	cfg.frag_timeout_s = 5;
+	{
+		long v;
+		uint32_t t;
+		if (argus_config_get_long("ARGUS_MAX_FLOWS", 1000000, 1, 100000000, &v, err,
+					  sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			return EXIT_USAGE;
+		}
+		cfg.max_flows = (uint32_t)v;
+		if (config_seconds("ARGUS_IP_TIMEOUT", 30, &t) != 0)
+			return EXIT_USAGE;
+		cfg.ip_timeout_s = t;
+		if (config_seconds("ARGUS_NONIP_TIMEOUT", 30, &t) != 0)
+			return EXIT_USAGE;
+		cfg.nonip_timeout_s = t;
+	}
+	if (srcid_text) {
+		char host[256];
+		if (strcmp(srcid_text, "`hostname`") == 0 && gethostname(host, sizeof host) == 0) {
+			host[sizeof host - 1] = '\0';
+			srcid_text = host;
+		}
+		if (argus_srcid_parse(srcid_text, &cfg.srcid, err, sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "-e: %s", err);
+			return EXIT_USAGE;
+		}
+	}
+
+	memset(&mon, 0, sizeof mon);
+	mon.mar_interval_s = mar_interval;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argus_monitor_start(&mon, &cfg, format, outpath, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		argus_registry_fini();
+		free(bpf);
+		return strstr(err, "no output module") ? EXIT_USAGE : 1;
+	}
+	if (load_decoders(mon.ft, decoders) != 0) {
+		argus_monitor_finish(&mon, err, sizeof err);
+		argus_registry_fini();
+		free(bpf);
+		return EXIT_USAGE;
+	}
+
+	if (iface) {
+		struct argus_capture cap;
+		if (argus_capture_open_live(&cap, iface, bpf, (int)snaplen, promisc, err,
+					    sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			status = 1;
+		} else {
+			status |= run_source(&mon, &cap, quiet);
+			argus_capture_close(&cap);
+		}
+	}
+	for (size_t i = 0; i < n_inputs && !stop_requested && !argus_monitor_failed(&mon); i++) {
+		struct argus_capture cap;
+		if (argus_capture_open_file(&cap, inputs[i], bpf, err, sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			status = 1;
+			continue;
+		}
+		status |= run_source(&mon, &cap, quiet);
+		argus_capture_close(&cap);
+	}
+
+	{
+		const struct argus_flowtable_stats *st = argus_flowtable_stats(mon.ft);
+		uint64_t malformed = st->malformed, evicted = st->evicted;
+		if (argus_monitor_finish(&mon, err, sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			status = 1;
+		}
+		if (malformed)
+			argus_log(ARGUS_LOG_INFO, "%llu packets too malformed to key a flow",
+				  (unsigned long long)malformed);
+		if (evicted)
+			argus_log(ARGUS_LOG_WARNING,
+				  "%llu flows emitted early: the flow table cap (ARGUS_MAX_FLOWS) was reached",
+				  (unsigned long long)evicted);
+	}
+	argus_registry_fini();
+	argus_config_clear();
+	free(bpf);
+	return status;
+}

@@ -1,0 +1,181 @@
+/* libpcap packet sources. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capture.h"
+#include "dissect.h"
+
+#define BATCH 512
+
+static int apply_filter(struct argus_capture *c, const char *bpf, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (!bpf || !*bpf)
+		return 0;
+	if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "capture filter '%s': %s", bpf, pcap_geterr(c->pcap));
+		return -1;
+	}
+	if (pcap_setfilter(c->pcap, &prog) != 0) {
+		snprintf(err, errlen, "capture filter '%s': %s", bpf, pcap_geterr(c->pcap));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int check_link(struct argus_capture *c, char *err, size_t errlen)
+{
+	const char *name, *desc;
+
+	c->dlt = pcap_datalink(c->pcap);
+	if (argus_dissect_link_supported(c->dlt))
+		return 0;
+	name = pcap_datalink_val_to_name(c->dlt);
+	desc = pcap_datalink_val_to_description(c->dlt);
+	snprintf(err, errlen, "%s: link type %d (%s%s%s) is not supported", c->name, c->dlt,
+		 name ? name : "unknown", desc ? ", " : "", desc ? desc : "");
+	return -1;
+}
+
+int argus_capture_open_file(struct argus_capture *c, const char *path, const char *bpf,
+			    char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	struct stat st;
+
+	memset(c, 0, sizeof *c);
+	snprintf(c->name, sizeof c->name, "%s", strcmp(path, "-") == 0 ? "(stdin)" : path);
+	if (strcmp(path, "-") != 0) {
+		if (stat(path, &st) != 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s: is a directory", path);
+			return -1;
+		}
+		if (S_ISREG(st.st_mode))
+			c->file_size = (uint64_t)st.st_size;
+	}
+	c->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (!c->pcap) {
+		if (strstr(perr, "unknown file format") || strstr(perr, "bad dump file format"))
+			snprintf(err, errlen, "%s: not a pcap or pcapng capture (%s)", c->name, perr);
+		else
+			snprintf(err, errlen, "%s: %s", c->name, perr);
+		return -1;
+	}
+	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, err, errlen) != 0) {
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int argus_capture_open_live(struct argus_capture *c, const char *iface, const char *bpf,
+			    int snaplen, int promisc, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	snprintf(c->name, sizeof c->name, "%s", iface);
+	c->live = 1;
+	c->pcap = pcap_create(iface, perr);
+	if (!c->pcap) {
+		snprintf(err, errlen, "%s: %s", iface, perr);
+		return -1;
+	}
+	pcap_set_snaplen(c->pcap, snaplen);
+	pcap_set_promisc(c->pcap, promisc);
+	pcap_set_timeout(c->pcap, 100);
+	pcap_set_immediate_mode(c->pcap, 0);
+	pcap_set_buffer_size(c->pcap, 32 * 1024 * 1024);
+	rc = pcap_activate(c->pcap);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", iface,
+			 rc == PCAP_ERROR ? pcap_geterr(c->pcap) : pcap_statustostr(rc));
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+		return -1;
+	}
+	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, err, errlen) != 0) {
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+struct dispatch_ctx {
+	argus_packet_fn fn;
+	void *ctx;
+	int dlt;
+};
+
+static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	const struct dispatch_ctx *d = (const struct dispatch_ctx *)(void *)user;
+	d->fn(d->ctx, d->dlt, h, data);
+}
+
+int argus_capture_dispatch(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
+			   char *err, size_t errlen)
+{
+	struct dispatch_ctx d = {fn, ctx, c->dlt};
+	int n = pcap_dispatch(c->pcap, BATCH, dispatch_one, (u_char *)(void *)&d);
+
+	*eof = 0;
+	if (n == PCAP_ERROR) {
+		snprintf(err, errlen, "%s: %s", c->name, pcap_geterr(c->pcap));
+		return -1;
+	}
+	if (n == PCAP_ERROR_BREAK)
+		return 0;
+	if (n == 0 && !c->live)
+		*eof = 1;
+	return n;
+}
+
+uint64_t argus_capture_offset(const struct argus_capture *c)
+{
+	FILE *f;
+	long off;
+
+	if (c->live || !c->pcap || !(f = pcap_file(c->pcap)))
+		return 0;
+	off = ftell(f);
+	return off > 0 ? (uint64_t)off : 0;
+}
+
+void argus_capture_break(struct argus_capture *c)
+{
+	if (c->pcap)
+		pcap_breakloop(c->pcap);
+}
+
+void argus_capture_stats(struct argus_capture *c, uint64_t *received, uint64_t *dropped)
+{
+	struct pcap_stat ps;
+
+	*received = *dropped = 0;
+	if (c->live && c->pcap && pcap_stats(c->pcap, &ps) == 0) {
+		*received = ps.ps_recv;
+		*dropped = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	}
+}
+
+void argus_capture_close(struct argus_capture *c)
+{
+	if (c->pcap)
+		pcap_close(c->pcap);
+	c->pcap = NULL;
+}

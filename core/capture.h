@@ -1,0 +1,38 @@
+/* Packet sources through libpcap: capture files (pcap, pcapng, "-" for
+ * standard input) and live interfaces, read in batches. */
+#ifndef ARGUS_CORE_CAPTURE_H
+#define ARGUS_CORE_CAPTURE_H
+
+#include <pcap/pcap.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct argus_capture {
+	pcap_t *pcap;
+	char name[512];
+	int live;
+	int dlt;
+	uint64_t file_size; /* 0 if unknown (stdin, live) */
+};
+
+typedef void (*argus_packet_fn)(void *ctx, int dlt, const struct pcap_pkthdr *h,
+				const uint8_t *data);
+
+int argus_capture_open_file(struct argus_capture *c, const char *path, const char *bpf,
+			    char *err, size_t errlen);
+int argus_capture_open_live(struct argus_capture *c, const char *iface, const char *bpf,
+			    int snaplen, int promisc, char *err, size_t errlen);
+/* Read one batch.  Returns packets handled (>= 0), 0 with *eof set at the
+ * end of a file, or -1 with the message in err (truncated file, I/O error,
+ * interface gone).  Live sources return 0 after their timeout. */
+int argus_capture_dispatch(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
+			   char *err, size_t errlen);
+/* Bytes of the file read so far (for progress). */
+uint64_t argus_capture_offset(const struct argus_capture *c);
+/* Stop a dispatch in progress (safe in a signal handler). */
+void argus_capture_break(struct argus_capture *c);
+/* Packets received and dropped by the kernel (live only; 0 otherwise). */
+void argus_capture_stats(struct argus_capture *c, uint64_t *received, uint64_t *dropped);
+void argus_capture_close(struct argus_capture *c);
+
+#endif

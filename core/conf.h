@@ -1,0 +1,24 @@
+/* Configuration: argus.conf-style VARIABLE=value pairs.  Later sets win, so
+ * load the file first and apply command-line options after it. */
+#ifndef ARGUS_CORE_CONF_H
+#define ARGUS_CORE_CONF_H
+
+#include <stddef.h>
+
+/* Parse an argus.conf file.  Unknown variables are kept (plugins may ask for
+ * them); a malformed line is an error naming file and line.  Returns 0 or
+ * ARGUS_EINVAL/ARGUS_EIO with the message in err. */
+int argus_config_load_file(const char *path, char *err, size_t errlen);
+/* Parse one "VAR=value" text (quotes and comments as in argus.conf). */
+int argus_config_load_line(const char *line, const char *file, unsigned lineno,
+			   char *err, size_t errlen);
+int argus_config_set(const char *key, const char *value);
+const char *argus_config_get(const char *key);
+/* yes/no/true/false/1/0/on/off; def if unset; -1 never returned */
+int argus_config_get_bool(const char *key, int def);
+/* def if unset; ARGUS_EINVAL if not a number in [min, max]. */
+int argus_config_get_long(const char *key, long def, long min, long max, long *out,
+			  char *err, size_t errlen);
+void argus_config_clear(void);
+
+#endif

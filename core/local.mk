@@ -1,0 +1,23 @@
+# libargus: what argus and ra share (registry, field table, configuration,
+# logging, dissector, flow table), and the argus program.
+lib_LTLIBRARIES += core/libargus.la
+core_libargus_la_SOURCES = \
+	core/log.c core/log.h \
+	core/conf.c core/conf.h \
+	core/registry.c core/registry.h \
+	core/host.c core/host.h \
+	core/fieldtab.c core/fieldtab.h \
+	core/fieldfmt.c \
+	core/progress.c core/progress.h \
+	core/outsink.c core/outsink.h \
+	core/srcid.c core/srcid.h \
+	core/dissect.c core/dissect.h \
+	core/flowtable.c core/flowtable.h
+core_libargus_la_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+core_libargus_la_LIBADD = $(LTDL_LIBS) $(PCAP_LIBS) -lm
+core_libargus_la_LDFLAGS = -version-info 0:0:0 -no-undefined -export-symbols-regex '^argus_'
+
+sbin_PROGRAMS += core/argus
+core_argus_SOURCES = core/argus.c core/capture.c core/capture.h core/monitor.c core/monitor.h
+core_argus_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+core_argus_LDADD = core/libargus.la $(PCAP_LIBS)

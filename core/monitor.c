@@ -1,0 +1,155 @@
+/* The argus pipeline and its management records. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <argus/plugin.h>
+
+#include "dissect.h"
+#include "monitor.h"
+
+static int64_t wall_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+static int write_record(struct argus_monitor *m, const struct argus_record *rec)
+{
+	if (m->out.failed)
+		return -1;
+	if (argus_outsink_write(&m->out, rec, m->err, sizeof m->err) < 0)
+		return -1;
+	m->records++;
+	return 0;
+}
+
+static int emit_flow_record(void *ctx, const struct argus_record *rec)
+{
+	return write_record(ctx, rec);
+}
+
+static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now_us)
+{
+	struct argus_record rec;
+	const struct argus_flowtable_stats *st = argus_flowtable_stats(m->ft);
+
+	memset(&rec, 0, offsetof(struct argus_record, ext));
+	rec.kind = ARGUS_RECORD_MAR;
+	rec.cause = (uint8_t)cause;
+	rec.present = ARGUS_HAS_MAR | ARGUS_HAS_TRANSPORT;
+	rec.srcid = m->srcid;
+	rec.stime_us = rec.ltime_us = now_us;
+	rec.mar.start_us = m->start_wall_us;
+	rec.mar.now_us = now_us;
+	rec.mar.major = 3;
+	rec.mar.minor = 0;
+	rec.mar.sequence = m->mar_seq++;
+	rec.mar.flow_interval = (uint16_t)m->flow_interval_s;
+	rec.mar.mar_interval = (uint16_t)m->mar_interval_s;
+	rec.mar.pkts_rcvd = m->pcap_received ? m->pcap_received : st->packets;
+	rec.mar.bytes_rcvd = st->bytes;
+	rec.mar.records = (uint32_t)m->records;
+	rec.mar.flows = (uint32_t)st->live;
+	rec.mar.dropped = (uint32_t)(m->pcap_dropped + st->evicted);
+	if (m->srcid.type == ARGUS_SRCID_IPV4)
+		rec.mar.thisid = (uint32_t)m->srcid.value[0] << 24 | (uint32_t)m->srcid.value[1] << 16 |
+				 (uint32_t)m->srcid.value[2] << 8 | m->srcid.value[3];
+	else if (m->srcid.type == ARGUS_SRCID_INT || m->srcid.type == ARGUS_SRCID_STRING)
+		memcpy(&rec.mar.thisid, m->srcid.value, 4);
+	return write_record(m, &rec);
+}
+
+int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_config *cfg,
+			const char *format, const char *path, char *err, size_t errlen)
+{
+	struct argus_output_opts *opts = &m->opts;
+	const struct argus_field **fields = NULL;
+	size_t n_fields = 0;
+	int rc;
+
+	if (argus_outsink_default_fields(format, &fields, &n_fields, err, errlen) != 0)
+		return ARGUS_EINVAL;
+	memset(opts, 0, sizeof *opts);
+	opts->fields = fields;
+	opts->n_fields = n_fields;
+	opts->name = path;
+	opts->separator = strcmp(format, "csv") == 0 ? ',' : 0;
+	/* csv and json carry flows only; the binary stream needs its MARs */
+	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		opts->flags = ARGUS_OUT_SHOW_MAR;
+	m->srcid = cfg->srcid;
+	m->flow_interval_s = cfg->status_interval_s;
+	m->start_wall_us = wall_us();
+	m->next_mar_us = INT64_MIN;
+	m->ft = argus_flowtable_new(cfg, emit_flow_record, m, err, errlen);
+	if (!m->ft)
+		return ARGUS_ENOMEM;
+	m->fields = fields; /* the output may keep opts.fields until it is closed */
+	rc = argus_outsink_open(&m->out, format, path, opts, err, errlen);
+	if (rc != 0) {
+		free(m->fields);
+		m->fields = NULL;
+		argus_flowtable_free(m->ft);
+		m->ft = NULL;
+		return ARGUS_EIO;
+	}
+	if (emit_mar(m, ARGUS_CAUSE_START, m->start_wall_us) != 0) {
+		snprintf(err, errlen, "%s", m->err);
+		return ARGUS_EIO;
+	}
+	return 0;
+}
+
+void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	struct argus_monitor *m = ctx;
+	struct argus_packet pkt;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	enum argus_dissect_result r;
+
+	r = argus_dissect(dlt, data, h->caplen, h->len, ts, &pkt);
+	argus_flowtable_packet(m->ft, r, &pkt);
+	if (m->mar_interval_s) {
+		if (m->next_mar_us == INT64_MIN)
+			m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
+		else if (ts >= m->next_mar_us) {
+			emit_mar(m, ARGUS_CAUSE_STATUS, ts);
+			m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
+		}
+	}
+}
+
+void argus_monitor_idle(struct argus_monitor *m, int64_t now_us)
+{
+	argus_flowtable_advance(m->ft, now_us);
+	if (m->mar_interval_s && m->next_mar_us != INT64_MIN && now_us >= m->next_mar_us) {
+		emit_mar(m, ARGUS_CAUSE_STATUS, now_us);
+		m->next_mar_us = now_us + (int64_t)m->mar_interval_s * 1000000;
+	}
+	argus_outsink_flush(&m->out, m->err, sizeof m->err);
+}
+
+int argus_monitor_failed(const struct argus_monitor *m) { return m->out.failed != 0; }
+
+int argus_monitor_finish(struct argus_monitor *m, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!m->ft)
+		return 0;
+	argus_flowtable_flush(m->ft);
+	emit_mar(m, ARGUS_CAUSE_STOP, wall_us());
+	rc = argus_outsink_close(&m->out, err, errlen);
+	if (m->out.failed && m->err[0])
+		snprintf(err, errlen, "%s", m->err);
+	argus_flowtable_free(m->ft);
+	m->ft = NULL;
+	free(m->fields);
+	m->fields = NULL;
+	return m->out.failed ? m->out.failed : rc;
+}

@@ -1,0 +1,39 @@
+/* The argus pipeline: packets -> dissector -> flow table -> records ->
+ * output, with the management records (MARs) that frame the stream. */
+#ifndef ARGUS_CORE_MONITOR_H
+#define ARGUS_CORE_MONITOR_H
+
+#include <pcap/pcap.h>
+#include <stdint.h>
+
+#include "flowtable.h"
+#include "outsink.h"
+
+struct argus_monitor {
+	struct argus_flowtable *ft;
+	struct argus_outsink out;
+	struct argus_srcid srcid;
+	uint32_t flow_interval_s;
+	uint32_t mar_interval_s;
+	int64_t start_wall_us;
+	int64_t next_mar_us; /* packet time of the next status MAR */
+	uint32_t mar_seq;
+	uint64_t records;
+	uint64_t pcap_received, pcap_dropped;
+	const struct argus_field **fields; /* columns of a text output */
+	struct argus_output_opts opts;
+	char err[1600]; /* first output error */
+};
+
+int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_config *cfg,
+			const char *format, const char *path, char *err, size_t errlen);
+/* libpcap callback (argus_packet_fn). */
+void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const uint8_t *data);
+/* Live capture with no packets: let wall-clock time run the timers. */
+void argus_monitor_idle(struct argus_monitor *m, int64_t now_us);
+int argus_monitor_failed(const struct argus_monitor *m);
+/* Flush every flow, write the closing MAR, close the output; returns 0 or
+ * the output error (message in err). */
+int argus_monitor_finish(struct argus_monitor *m, char *err, size_t errlen);
+
+#endif

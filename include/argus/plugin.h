@@ -1,0 +1,208 @@
+/* argus plugin SDK: the ABI between the host programs (argus, ra) and the
+ * modules they load at run time.
+ *
+ * Contract:
+ *  - A module exports exactly one symbol, made by ARGUS_PLUGIN_DEFINE():
+ *    NAME_LTX_argus_plugin_entry, returning a pointer to a static const
+ *    struct argus_plugin.  Its name equals the module's file name.
+ *  - The host refuses a descriptor whose abi_major differs from its own,
+ *    whose abi_minor is newer than its own, or whose size is smaller than
+ *    the host's sizeof(struct argus_plugin).  Structures only grow at the end.
+ *  - The host calls init() once, before any operation, and fini() once at the
+ *    end.  State created by init is owned by the module and freed by fini.
+ *    Memory is never freed across the boundary.
+ *  - Modules never call exit(); they return 0 or a negative ARGUS_E* code
+ *    and put a one-line reason (no program name, no newline) into err.
+ *  - Operations on one state are called from one thread at a time.
+ */
+#ifndef ARGUS_PLUGIN_H
+#define ARGUS_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <argus/record.h>
+#include <argus/packet.h>
+#include <argus/field.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ARGUS_ABI_MAJOR 1
+#define ARGUS_ABI_MINOR 0
+
+/* Return codes (negative). */
+#define ARGUS_OK 0
+#define ARGUS_EINVAL (-1)   /* bad argument, syntax or configuration */
+#define ARGUS_ENOMEM (-2)
+#define ARGUS_EIO (-3)      /* read or write failure; errno-style text in err */
+#define ARGUS_EFORMAT (-4)  /* malformed input */
+#define ARGUS_ENOTSUP (-5)
+#define ARGUS_ESKIP (-6)    /* reader: bad data reported in err and skipped */
+
+enum argus_plugin_kind {
+	ARGUS_PLUGIN_DECODER = 1,
+	ARGUS_PLUGIN_OUTPUT = 2,
+	ARGUS_PLUGIN_FILTER = 3,
+};
+
+enum argus_log_level {
+	ARGUS_LOG_ERROR = 0,
+	ARGUS_LOG_WARNING = 1,
+	ARGUS_LOG_INFO = 2,
+	ARGUS_LOG_DEBUG = 3,
+};
+
+/* Functions the host hands to init().  Valid until fini() returns. */
+struct argus_host {
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	uint32_t size; /* sizeof(struct argus_host) of the host */
+
+	/* printf-style; the host prefixes program and plugin name. */
+	void (*log)(const char *plugin, int level, const char *fmt, ...)
+#if defined(__GNUC__)
+		__attribute__((format(printf, 3, 4)))
+#endif
+		;
+	/* Configuration value for KEY (argus.conf variable or -X/-F), or NULL. */
+	const char *(*config_get)(const char *key);
+
+	/* Field table.  field_register copies nothing: f must stay valid until
+	 * the plugin's fini.  Returns 0 or ARGUS_EINVAL (duplicate/bad name). */
+	int (*field_register)(const struct argus_field *f, char *err, size_t errlen);
+	const struct argus_field *(*field_find)(const char *name);
+	size_t (*field_count)(void);
+	const struct argus_field *(*field_at)(size_t index);
+	/* Format V (of field F) as text in the given style into buf; returns
+	 * the length written (always NUL-terminated, truncated to buflen-1). */
+	size_t (*field_format)(const struct argus_field *f, const struct argus_value *v,
+			       enum argus_format_style style, char *buf, size_t buflen);
+};
+
+/* ---- decoders ------------------------------------------------------------
+ * A decoder claims IP protocol numbers.  For a packet of such a protocol the
+ * host calls key() to complete the flow key (ports or identifiers), then,
+ * once the flow exists, update() with the flow's private state (flow_state_size
+ * bytes, zeroed when the flow is created, no allocation needed), and
+ * fill_record() when a record is emitted.
+ */
+enum argus_flow_verdict {
+	ARGUS_FLOW_CONTINUE = 0,
+	ARGUS_FLOW_CLOSE = 1, /* the flow ended (TCP FIN/RST exchange): emit and free it */
+};
+
+struct argus_decoder_ops {
+	const uint8_t *ip_protos; /* IP protocol numbers claimed */
+	size_t n_ip_protos;
+	size_t flow_state_size;      /* bytes of per-flow state (<= 256) */
+	uint32_t idle_timeout;       /* default idle timeout, seconds */
+	const char *timeout_config;  /* config variable overriding it, or NULL */
+
+	/* Complete key->sport/dport (and ICMP fields) from pkt.  Set
+	 * key->sport/dport in the orientation of the flow's originator when the
+	 * packet is recognisably a reply (ICMP echo reply) so that the host's
+	 * reverse lookup matches.  Return 0, or ARGUS_EFORMAT if the packet is
+	 * too short: it is then accounted as a generic IP flow. */
+	int (*key)(void *state, const struct argus_packet *pkt, struct argus_flow_key *key);
+
+	/* Account PKT into the flow's private state.  dir is ARGUS_DIR_SRC when
+	 * the packet goes from the flow's originator, ARGUS_DIR_DST otherwise. */
+	enum argus_flow_verdict (*update)(void *state, void *flow_state,
+					   const struct argus_packet *pkt, int dir);
+
+	/* Fill the decoder's part of REC (rec->tcp, rec->icmp, flags). */
+	void (*fill_record)(void *state, const void *flow_state, struct argus_record *rec);
+
+	/* Called after a record was emitted for a flow that goes on (status
+	 * report): reset per-report counters.  May be NULL. */
+	void (*report_done)(void *state, void *flow_state);
+};
+
+/* ---- outputs --------------------------------------------------------------
+ * An output writes records to a file descriptor it does not own (the host
+ * closes it).  Output formats that can also be read back set the reader ops.
+ */
+/* opts and the fields array stay valid until close() returns. */
+struct argus_output_opts {
+	const struct argus_field *const *fields; /* columns for text/csv/json */
+	size_t n_fields;
+	char separator;     /* text: 0 = aligned columns; csv: ',' by default */
+	unsigned flags;     /* ARGUS_OUT_* */
+	const char *name;   /* the output's name for messages ("out.argus", "-") */
+};
+
+#define ARGUS_OUT_NUMERIC 0x01   /* -n: no name look-ups (ports, protocols) */
+#define ARGUS_OUT_UNIX_TIME 0x02 /* -u: times as epoch seconds */
+#define ARGUS_OUT_NO_HEADER 0x04 /* no title line */
+#define ARGUS_OUT_SHOW_MAR 0x08  /* print management records too */
+
+struct argus_output_ops {
+	int (*open)(void *state, int fd, const struct argus_output_opts *opts,
+		    void **stream, char *err, size_t errlen);
+	int (*write)(void *stream, const struct argus_record *rec, char *err, size_t errlen);
+	/* Push buffered data to the descriptor (called on status reports). */
+	int (*flush)(void *stream, char *err, size_t errlen);
+	/* Flush and free the stream; returns the first write error, if any. */
+	int (*close)(void *stream, char *err, size_t errlen);
+
+	/* Reading (optional, NULL if the format cannot be read). */
+	int (*read_open)(void *state, int fd, const char *name, void **reader,
+			 char *err, size_t errlen);
+	/* 1 = a record in *rec, 0 = end of input, ARGUS_ESKIP = bad data was
+	 * skipped (reason in err, reading may go on), other negative = fatal. */
+	int (*read_next)(void *reader, struct argus_record *rec, char *err, size_t errlen);
+	/* Bytes consumed so far (for progress and messages). */
+	uint64_t (*read_offset)(void *reader);
+	void (*read_close)(void *reader);
+};
+
+/* ---- filters -------------------------------------------------------------- */
+struct argus_filter_ops {
+	/* Compile EXPR.  On error return ARGUS_EINVAL with err like
+	 * "column 9: expected a number after 'gt'". */
+	int (*compile)(void *state, const char *expr, void **program, char *err, size_t errlen);
+	/* 1 if REC matches, 0 if not.  Must not allocate. */
+	int (*match)(const void *program, const struct argus_record *rec);
+	void (*free)(void *program);
+};
+
+/* ---- the descriptor -------------------------------------------------------- */
+struct argus_plugin {
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	uint32_t size; /* sizeof(struct argus_plugin) the module was built with */
+	uint32_t kind; /* enum argus_plugin_kind */
+	const char *name;    /* [a-z0-9_]+, equals the module file name */
+	const char *version; /* module version string */
+	const char *summary; /* one line */
+
+	int (*init)(const struct argus_host *host, void **state, char *err, size_t errlen);
+	void (*fini)(void *state);
+
+	union {
+		const struct argus_decoder_ops *decoder;
+		const struct argus_output_ops *output;
+		const struct argus_filter_ops *filter;
+	} ops;
+};
+
+typedef const struct argus_plugin *(*argus_plugin_entry_fn)(void);
+
+#define ARGUS_PLUGIN_ENTRY_SYMBOL "argus_plugin_entry"
+
+/* ARGUS_PLUGIN_DEFINE(tcp, descriptor) defines tcp_LTX_argus_plugin_entry.
+ * libltdl strips the NAME_LTX_ prefix when the module is dlopened, and keeps
+ * symbols distinct when modules are preloaded into one binary. */
+#define ARGUS_PLUGIN_CAT_(a, b) a##_LTX_argus_plugin_entry
+#define ARGUS_PLUGIN_CAT(a, b) ARGUS_PLUGIN_CAT_(a, b)
+#define ARGUS_PLUGIN_DEFINE(modname, descriptor)                                     \
+	const struct argus_plugin *ARGUS_PLUGIN_CAT(modname, x)(void);                  \
+	__attribute__((visibility("default"))) const struct argus_plugin *            \
+	ARGUS_PLUGIN_CAT(modname, x)(void) { return &(descriptor); }
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1 @@
+dist_man_MANS += man/argus.8 man/ra.1

@@ -1,0 +1,19 @@
+# Output modules: plugins/outputs/NAME.la built from plugins/outputs/NAME/.
+pluginoutputs_LTLIBRARIES += plugins/outputs/binary.la plugins/outputs/csv.la \
+	plugins/outputs/json.la plugins/outputs/text.la
+
+plugins_outputs_binary_la_SOURCES = plugins/outputs/binary/binary.c \
+	plugins/outputs/binary/wire.h plugins/outputs/binary/encode.c \
+	plugins/outputs/binary/decode.c
+plugins_outputs_binary_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+plugins_outputs_csv_la_SOURCES = plugins/outputs/csv/csv.c
+plugins_outputs_csv_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+plugins_outputs_json_la_SOURCES = plugins/outputs/json/json.c
+plugins_outputs_json_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+plugins_outputs_json_la_LIBADD = $(JANSSON_LIBS)
+plugins_outputs_json_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+plugins_outputs_text_la_SOURCES = plugins/outputs/text/text.c
+plugins_outputs_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)

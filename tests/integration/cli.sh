@@ -1,0 +1,78 @@
+#!/bin/sh
+# The programs end to end on the shipped sample capture: plugins, formats,
+# filters, decoder selection.
+. "$(dirname "$0")/lib.sh"
+plan 14
+
+check "argus --version" sh -c '"$0" --version | grep -q "^argus "' "$ARGUS"
+check "ra --version" sh -c '"$0" --version | grep -q "^ra "' "$RA"
+
+"$ARGUS" --list-plugins > "$TMP/plugins" 2> "$TMP/plugins.err"
+for p in "decoder *tcp" "decoder *udp" "decoder *icmp" "output *binary" "output *csv" \
+	 "output *json" "output *text" "filter *ra"; do
+	grep -q "^$p " "$TMP/plugins" || diag "--list-plugins does not show $p"
+done
+if grep -q "^decoder *tcp " "$TMP/plugins" && grep -q "^filter *ra " "$TMP/plugins" &&
+	[ "$(grep -cE '^(decoder|output|filter) ' "$TMP/plugins")" -ge 8 ]; then
+	ok "--list-plugins lists the 3 decoders, 4 outputs and the ra filter"
+else
+	not_ok "--list-plugins lists the 3 decoders, 4 outputs and the ra filter"
+fi
+
+"$ARGUS" -X -r "$DATA/sample.pcap" -w "$TMP/s.argus"
+same "$?" 0 "argus -r sample.pcap -w FILE exits 0"
+
+"$RA" -r "$TMP/s.argus" -F json > "$TMP/s.json"
+same "$?" 0 "ra -F json exits 0"
+check "every JSON line is an object with the flow fields" python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    for k in ("stime", "proto", "saddr", "daddr", "spkts", "dpkts", "sbytes", "dbytes", "state"):
+        assert k in o, (k, o)
+    assert isinstance(o["spkts"], int) and isinstance(o["sbytes"], int)
+    n += 1
+assert n > 0
+' "$TMP/s.json"
+
+# every packet of the capture is in some record
+pk=$(python3 -c '
+import json, sys
+print(sum(o["spkts"] + o["dpkts"] for o in map(json.loads, open(sys.argv[1]))))' "$TMP/s.json")
+same "$pk" 234 "the records count all 234 packets of sample.pcap"
+
+"$RA" -r "$TMP/s.argus" -F csv > "$TMP/s.csv"
+same "$(head -1 "$TMP/s.csv" | cut -d, -f3-7)" "stime,ltime,dur,flgs,proto" "ra -F csv starts with a header line"
+
+cat "$TMP/s.argus" | "$RA" -r - -F csv -s proto - tcp > "$TMP/tcp.csv"
+n_tcp=$(tail -n +2 "$TMP/tcp.csv" | grep -c '^tcp$')
+n_all=$(tail -n +2 "$TMP/tcp.csv" | wc -l)
+n_tcp_json=$(grep -c '"proto":"tcp"' "$TMP/s.json")
+if [ "$n_tcp" -gt 0 ] && [ "$n_tcp" = "$n_all" ] && [ "$n_tcp" = "$n_tcp_json" ]; then
+	ok "cat | ra -r - - tcp prints every TCP flow ($n_tcp) and nothing else"
+else
+	not_ok "cat | ra -r - - tcp prints every TCP flow and nothing else"
+	diag "tcp lines: $n_tcp, all lines: $n_all, tcp flows in json: $n_tcp_json"
+fi
+
+"$ARGUS" -X -r "$DATA/sample.pcap" -P tcp,icmp -w - | "$RA" -r - -F json > "$TMP/ti.json"
+pk2=$(python3 -c '
+import json, sys
+print(sum(o["spkts"] + o["dpkts"] for o in map(json.loads, open(sys.argv[1]))))' "$TMP/ti.json")
+same "$pk2" "$pk" "with -P tcp,icmp every packet is still counted"
+check "with -P tcp,icmp UDP traffic becomes generic IP flows without ports" \
+	sh -c '! grep -q "\"proto\":\"udp\".*\"sport\":[1-9]" "$0"' "$TMP/ti.json"
+
+"$ARGUS" -X -r "$DATA/sample.pcap" -w - - udp | "$RA" -r - -F csv -s proto > "$TMP/udp.csv"
+same "$(tail -n +2 "$TMP/udp.csv" | sort -u | tr '\n' ' ')" "udp " "a trailing BPF filter (udp) keeps only UDP packets"
+
+"$RA" -r "$TMP/s.argus" -n -s stime saddr daddr proto > "$TMP/text"
+check "ra text output has Argus labels" grep -q "StartTime.*SrcAddr.*DstAddr.*Proto" "$TMP/text"
+
+"$ARGUS" -X -r "$DATA/sample.pcap" -o json -w "$TMP/direct.json"
+check "argus -o json writes JSON Lines directly" python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert sum(r["spkts"] + r["dpkts"] for r in rows) == 234' "$TMP/direct.json"
+finish

@@ -1,0 +1,81 @@
+# Every test speaks TAP through automake's driver, so each assertion counts
+# in the summary.  Unit tests: cmocka (CMOCKA_MESSAGE_OUTPUT=TAP).
+# Integration tests: shell scripts run the built programs on captures.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	ARGUS_PLUGIN_PATH='$(abs_top_builddir)/plugins'; export ARGUS_PLUGIN_PATH; \
+	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	ARGUS_SHARED_DIR="$${ARGUS_SHARED_DIR:-$(abs_top_srcdir)/../shared}"; export ARGUS_SHARED_DIR;
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+UNIT_LDADD = core/libargus.la $(CMOCKA_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_config tests/unit/test_registry \
+	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
+	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
+	tests/unit/test_flowtable
+TESTS += tests/unit/test_config tests/unit/test_registry \
+	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
+	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
+	tests/unit/test_flowtable
+endif
+
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_config_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_registry_SOURCES = tests/unit/test_registry.c
+tests_unit_test_registry_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_registry_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_fieldtab_SOURCES = tests/unit/test_fieldtab.c
+tests_unit_test_fieldtab_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fieldtab_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_outputs_SOURCES = tests/unit/test_outputs.c \
+	plugins/outputs/csv/csv.c plugins/outputs/json/json.c plugins/outputs/text/text.c
+tests_unit_test_outputs_CFLAGS = $(UNIT_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_outputs_LDADD = $(UNIT_LDADD) $(JANSSON_LIBS)
+
+tests_unit_test_binary_SOURCES = tests/unit/test_binary.c plugins/outputs/binary/binary.c \
+	plugins/outputs/binary/encode.c plugins/outputs/binary/decode.c
+tests_unit_test_binary_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_binary_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_filter_ra_SOURCES = tests/unit/test_filter_ra.c plugins/filters/ra/ra.c \
+	plugins/filters/ra/lexer.c plugins/filters/ra/parser.c plugins/filters/ra/eval.c
+tests_unit_test_filter_ra_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_filter_ra_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_decoders_SOURCES = tests/unit/test_decoders.c plugins/decoders/tcp/tcp.c \
+	plugins/decoders/udp/udp.c plugins/decoders/icmp/icmp.c
+tests_unit_test_decoders_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_decoders_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_dissect_SOURCES = tests/unit/test_dissect.c tests/unit/pktbuild.h
+tests_unit_test_dissect_CFLAGS = $(UNIT_CFLAGS) $(PCAP_CFLAGS)
+tests_unit_test_dissect_LDADD = $(UNIT_LDADD)
+
+tests_unit_test_flowtable_SOURCES = tests/unit/test_flowtable.c tests/unit/pktbuild.h
+tests_unit_test_flowtable_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_flowtable_LDADD = $(UNIT_LDADD)
+
+# A module built for another ABI major version: the registry must refuse it.
+check_LTLIBRARIES += tests/plugins/badabi/outputs/badabi.la
+tests_plugins_badabi_outputs_badabi_la_SOURCES = tests/plugins/badabi.c
+tests_plugins_badabi_outputs_badabi_la_LDFLAGS = $(PLUGIN_LDFLAGS) -rpath /nowhere
+
+# Integration tests: the built programs on captures.
+TESTS += tests/integration/cli.sh tests/integration/golden.sh \
+	tests/integration/genpcap.sh tests/integration/badinput.sh \
+	tests/integration/plugins.sh
+EXTRA_DIST += tests/integration/lib.sh tests/integration/cli.sh \
+	tests/integration/golden.sh tests/integration/genpcap.sh \
+	tests/integration/badinput.sh tests/integration/plugins.sh \
+	tests/data
