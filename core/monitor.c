@@ -59,8 +59,11 @@ static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now
 	if (m->srcid.type == ARGUS_SRCID_IPV4)
 		rec.mar.thisid = (uint32_t)m->srcid.value[0] << 24 | (uint32_t)m->srcid.value[1] << 16 |
 				 (uint32_t)m->srcid.value[2] << 8 | m->srcid.value[3];
-	else if (m->srcid.type == ARGUS_SRCID_INT || m->srcid.type == ARGUS_SRCID_STRING)
+	else if (m->srcid.type == ARGUS_SRCID_INT)
 		memcpy(&rec.mar.thisid, m->srcid.value, 4);
+	else if (m->srcid.type == ARGUS_SRCID_STRING)
+		rec.mar.thisid = (uint32_t)m->srcid.value[0] << 24 | (uint32_t)m->srcid.value[1] << 16 |
+				 (uint32_t)m->srcid.value[2] << 8 | m->srcid.value[3];
 	return write_record(m, &rec);
 }
 

@@ -63,7 +63,14 @@ enum argus_key_family {
  * IPv4 addresses are in saddr[0..3]/daddr[0..3], IPv6 in all 16 bytes,
  * Ethernet addresses in [0..5]; all in network byte order.
  * sport/dport are host-order TCP/UDP ports.  For ICMP, sport holds
- * (type << 8 | code) and dport the echo identifier (0 if none). */
+ * (type << 8 | code) and dport the echo identifier (0 if none).
+ * ETHER (non-IP): saddr/daddr the source/destination MAC, ethertype the
+ * Ethernet type (0 for 802.3 + LLC), sport/dport the SSAP/DSAP.
+ * ARP: ethertype 0x0806 (RARP 0x8035), saddr[0..3]/daddr[0..3] the sender/
+ * target IPv4 address, saddr[4..9]/daddr[4..9] the sender/target hardware
+ * address, sport the opcode of the flow's first packet (1 request).
+ * Fragments without their first fragment (ARGUS_FLAG_FRAG_ONLY): sport 0,
+ * dport the IP id (IPv6: low 16 bits of the fragment id). */
 struct argus_flow_key {
 	uint8_t family;     /* enum argus_key_family */
 	uint8_t proto;      /* IP protocol number (0 for non-IP) */
@@ -200,8 +207,9 @@ struct argus_mar {
 	int64_t drift;
 	uint32_t records, flows, dropped, queue, output, clients, bufs, bytes;
 	uint16_t suserlen, duserlen;
-	uint32_t argusid; /* first MAR: the V3 cookie */
-	uint32_t thisid;  /* the source id (IPv4 or integer) */
+	uint32_t argusid; /* first MAR: the V3 cookie; later MARs: the source id */
+	uint32_t thisid;  /* the source id as the big-endian u32 on the wire
+			   * (192.0.2.1 -> 0xc0000201, string "ab" -> 0x61620000) */
 };
 
 /* Extra, plugin-defined data carried with a record.  Registered fields may
