@@ -336,3 +336,1172 @@ static void srcid_text(const struct argus_srcid *id, char *buf, size_t len)
 		break;
 	}
 }
+
+static int get_srcid(const struct argus_record *r, struct argus_value *v)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (has(r, ARGUS_HAS_TRANSPORT)) {
+		srcid_text(&r->srcid, buf, sizeof buf);
+		return put_string(v, buf);
+	}
+	if (is_mar(r)) {
+		/* the first MAR holds the cookie where later ones hold the id */
+		uint32_t id = r->mar.thisid ? r->mar.thisid
+			      : r->mar.argusid != ARGUS_V3_COOKIE ? r->mar.argusid : 0;
+		unsigned idtype = (r->mar.status >> 20) & 0xfu;
+
+		if (idtype == 4)
+			snprintf(buf, sizeof buf, "%u", id);
+		else if (idtype == 2)
+			snprintf(buf, sizeof buf, "%c%c%c%c", (char)(id >> 24), (char)(id >> 16),
+				 (char)(id >> 8), (char)id);
+		else
+			snprintf(buf, sizeof buf, "%u.%u.%u.%u", id >> 24, (id >> 16) & 0xffu,
+				 (id >> 8) & 0xffu, id & 0xffu);
+		return put_string(v, buf);
+	}
+	return absent(v);
+}
+
+static int get_seq(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.sequence);
+	return has(r, ARGUS_HAS_TRANSPORT) ? put_uint(v, r->seq) : absent(v);
+}
+
+static int get_stime(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_time(v, r->mar.now_us);
+	return has(r, ARGUS_HAS_TIME) ? put_time(v, r->stime_us) : absent(v);
+}
+
+static int get_ltime(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_time(v, r->mar.start_us);
+	return has(r, ARGUS_HAS_TIME) ? put_time(v, r->ltime_us) : absent(v);
+}
+
+static int get_dur(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_duration(v, r->mar.now_us - r->mar.start_us);
+	return has(r, ARGUS_HAS_TIME) ? put_duration(v, dur_us(r)) : absent(v);
+}
+
+/* Statistics of a record that aggregates nothing: every one is its duration. */
+static int get_runtime(const struct argus_record *r, struct argus_value *v)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_TIME) ? put_duration(v, dur_us(r)) : absent(v);
+}
+
+static int single(const struct argus_record *r)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_TIME) && (!has(r, ARGUS_HAS_AGR) || r->trans <= 1);
+}
+
+static int get_mean(const struct argus_record *r, struct argus_value *v)
+{
+	return single(r) ? put_duration(v, dur_us(r)) : absent(v);
+}
+
+static int get_stddev(const struct argus_record *r, struct argus_value *v)
+{
+	return single(r) ? put_duration(v, 0) : absent(v);
+}
+
+static int get_trans(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return absent(v);
+	return put_uint(v, has(r, ARGUS_HAS_AGR) && r->trans > 1 ? r->trans : 1);
+}
+
+static int get_cause(const struct argus_record *r, struct argus_value *v)
+{
+	put_string(v, cause_name(r->cause));
+	v->v.u = r->cause;
+	return 1;
+}
+
+/* ---- getters: flow key ----------------------------------------------------- */
+
+static int get_proto(const struct argus_record *r, struct argus_value *v)
+{
+	char buf[8];
+	const char *name;
+	uint64_t num;
+
+	if (is_mar(r))
+		return put_string(v, "man");
+	if (!has(r, ARGUS_HAS_FLOW))
+		return absent(v);
+	switch (r->key.family) {
+	case ARGUS_KEY_IPV4:
+	case ARGUS_KEY_IPV6:
+		name = ip_proto_name(r->key.proto);
+		num = r->key.proto;
+		break;
+	case ARGUS_KEY_ARP:
+		name = r->key.ethertype == ETHERTYPE_RARP_NUM ? "rarp" : "arp";
+		num = r->key.ethertype;
+		break;
+	case ARGUS_KEY_ETHER:
+		name = ether_name(r->key.ethertype);
+		if (!name) {
+			snprintf(buf, sizeof buf, "%u", r->key.ethertype);
+			name = buf;
+		}
+		num = r->key.ethertype;
+		break;
+	default:
+		return absent(v);
+	}
+	put_string(v, name);
+	v->v.u = num; /* the protocol (or ethertype) number, for filters */
+	return 1;
+}
+
+static int put_addr(struct argus_value *v, const uint8_t *a, int family)
+{
+	v->s[0] = '\0';
+	if (family == ARGUS_KEY_ETHER) {
+		v->type = ARGUS_VALUE_MAC;
+		memcpy(v->v.mac, a, 6);
+		return 1;
+	}
+	v->type = ARGUS_VALUE_ADDR;
+	memset(&v->v.addr, 0, sizeof v->v.addr);
+	if (family == ARGUS_KEY_IPV6) {
+		v->v.addr.family = 6;
+		memcpy(v->v.addr.bytes, a, 16);
+	} else {
+		v->v.addr.family = 4;
+		memcpy(v->v.addr.bytes, a, 4);
+	}
+	return 1;
+}
+
+static int get_addr(const struct argus_record *r, struct argus_value *v, int dst)
+{
+	if (is_mar(r)) /* ra shows the MAR's queue and buffer counts here */
+		return put_uint(v, dst ? r->mar.bufs : r->mar.queue);
+	if (!has(r, ARGUS_HAS_FLOW))
+		return absent(v);
+	switch (r->key.family) {
+	case ARGUS_KEY_IPV4:
+	case ARGUS_KEY_IPV6:
+	case ARGUS_KEY_ARP:
+	case ARGUS_KEY_ETHER:
+		return put_addr(v, dst ? r->key.daddr : r->key.saddr, r->key.family);
+	default:
+		return absent(v);
+	}
+}
+
+static int get_saddr(const struct argus_record *r, struct argus_value *v)
+{
+	return get_addr(r, v, 0);
+}
+
+static int get_daddr(const struct argus_record *r, struct argus_value *v)
+{
+	return get_addr(r, v, 1);
+}
+
+/* Ports.  TCP/UDP: the port.  ICMP: sport is type*256+code and dport the
+ * identifier, printed by ra as "0x0008"/"0x2440" (type and code swapped:
+ * ra prints the two key bytes as a little-endian word).  ICMPv6: ra prints
+ * the type as sport and the code as dport, in decimal; so do we.  Non-IP
+ * Ethernet: the SSAP/DSAP.  Other protocols have none. */
+static int get_port(const struct argus_record *r, struct argus_value *v, int dst)
+{
+	const struct argus_flow_key *k = &r->key;
+
+	if (is_mar(r))
+		return put_uint(v, dst ? r->mar.clients : r->mar.dropped);
+	if (!has(r, ARGUS_HAS_FLOW))
+		return absent(v);
+	if (k->family == ARGUS_KEY_ETHER)
+		return put_uint(v, dst ? k->dport : k->sport);
+	if (!is_ip(r))
+		return absent(v);
+	switch (k->proto) {
+	case IPPROTO_NUM_TCP:
+	case IPPROTO_NUM_UDP:
+		return put_uint(v, dst ? k->dport : k->sport);
+	case IPPROTO_NUM_ICMP:
+		if (k->family != ARGUS_KEY_IPV4)
+			return absent(v);
+		if (dst) {
+			put_uint(v, k->dport);
+			snprintf(v->s, sizeof v->s, "0x%04x", (unsigned)k->dport);
+		} else {
+			/* machine formats: the ICMP type, as for ICMPv6 */
+			put_uint(v, ARGUS_ICMP_TYPE(k));
+			snprintf(v->s, sizeof v->s, "0x%02x%02x", (unsigned)ARGUS_ICMP_CODE(k),
+				 (unsigned)ARGUS_ICMP_TYPE(k));
+		}
+		return 1;
+	case IPPROTO_NUM_ICMPV6:
+		if (k->family != ARGUS_KEY_IPV6)
+			return absent(v);
+		return put_uint(v, dst ? ARGUS_ICMP_CODE(k) : ARGUS_ICMP_TYPE(k));
+	default:
+		return absent(v);
+	}
+}
+
+static int get_sport(const struct argus_record *r, struct argus_value *v)
+{
+	return get_port(r, v, 0);
+}
+
+static int get_dport(const struct argus_record *r, struct argus_value *v)
+{
+	return get_port(r, v, 1);
+}
+
+/* ---- getters: dir, state, flgs ------------------------------------------- */
+
+static int tcp_with_state(const struct argus_record *r)
+{
+	return is_ip_proto(r, IPPROTO_NUM_TCP) && has(r, ARGUS_HAS_TCP);
+}
+
+/* ra's direction column: right-aligned in 5.  TCP with a state section:
+ * "->" once a SYN or SYN/ACK was seen, else "?" marks the unknown
+ * originator. */
+static int get_dir(const struct argus_record *r, struct argus_value *v)
+{
+	uint64_t sp, dp;
+
+	if (is_mar(r))
+		return absent(v);
+	if (has(r, ARGUS_HAS_FLOW) && r->key.family == ARGUS_KEY_ARP)
+		return put_string(v, "  who");
+	if (!has(r, ARGUS_HAS_METRIC))
+		return absent(v);
+	sp = r->spkts;
+	dp = r->dpkts;
+	if (tcp_with_state(r)) {
+		if (r->tcp.status & (ARGUS_TCP_SAW_SYN | ARGUS_TCP_SAW_SYN_SENT))
+			return put_string(v, "   ->");
+		if (sp && dp)
+			return put_string(v, "  <?>");
+		if (sp)
+			return put_string(v, "   ?>");
+		return dp ? put_string(v, "  <?") : absent(v);
+	}
+	if (sp && dp)
+		return put_string(v, "  <->");
+	if (sp)
+		return put_string(v, "   ->");
+	return dp ? put_string(v, "  <-") : absent(v);
+}
+
+static const char *tcp_state(const struct argus_record *r)
+{
+	uint32_t st = r->tcp.status;
+
+	if (st & (ARGUS_TCP_SRC_RESET | ARGUS_TCP_DST_RESET))
+		return "RST";
+	if (st & (ARGUS_TCP_FIN | ARGUS_TCP_FIN_ACK))
+		return "FIN";
+	if (st & ARGUS_TCP_NORMAL_CLOSE)
+		return "CLO";
+	if (st && r->cause >= ARGUS_CAUSE_TIMEOUT && r->cause <= ARGUS_CAUSE_CLOSE)
+		return "TIM";
+	if (st & ARGUS_TCP_ESTABLISHED)
+		return "CON";
+	if (st & ARGUS_TCP_SAW_SYN_SENT)
+		return "ACC";
+	if (st & ARGUS_TCP_SAW_SYN)
+		return "REQ";
+	return st ? "CON" : NULL;
+}
+
+static int get_state(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_flow_key *k = &r->key;
+	const char *s = NULL;
+	int both, src;
+
+	if (is_mar(r)) {
+		switch (r->cause) {
+		case ARGUS_CAUSE_START:
+			return put_string(v, "STA");
+		case ARGUS_CAUSE_STATUS:
+			return put_string(v, "CON");
+		case ARGUS_CAUSE_STOP:
+			return put_string(v, "STP");
+		case ARGUS_CAUSE_ERROR:
+			return put_string(v, "ERR");
+		default:
+			return absent(v);
+		}
+	}
+	if (!has(r, ARGUS_HAS_FLOW))
+		return absent(v);
+	if (r->cause == ARGUS_CAUSE_ERROR)
+		return put_string(v, "ERR");
+	both = has(r, ARGUS_HAS_METRIC) && r->spkts && r->dpkts;
+	src = has(r, ARGUS_HAS_METRIC) && r->spkts && !r->dpkts;
+	if (is_ip_proto(r, IPPROTO_NUM_TCP)) {
+		if (has(r, ARGUS_HAS_TCP))
+			s = tcp_state(r);
+		if (!s)
+			s = both ? "CON" : "INT";
+	} else if (is_ip_proto(r, IPPROTO_NUM_ICMP) && k->family == ARGUS_KEY_IPV4) {
+		/* an ICMP error mapped onto this flow names its state */
+		if ((r->flags & ARGUS_FLAG_ICMP_MAPPED) && has(r, ARGUS_HAS_ICMP))
+			s = icmp_state(r->icmp.type, r->icmp.code);
+		else
+			s = icmp_state(ARGUS_ICMP_TYPE(k), ARGUS_ICMP_CODE(k));
+	} else if (is_ip_proto(r, IPPROTO_NUM_ICMPV6) && k->family == ARGUS_KEY_IPV6) {
+		s = icmp6_state(ARGUS_ICMP_TYPE(k), ARGUS_ICMP_CODE(k));
+	} else if (k->family == ARGUS_KEY_ARP) {
+		s = both ? "CON" : src ? "INT" : "RSP";
+	} else if (both) {
+		s = "CON";
+	} else if (src) {
+		/* ra: a one-way flow's first report is INT, later ones REQ */
+		s = (r->cause & 1) ? "INT" : "REQ";
+	} else {
+		s = "RSP";
+	}
+	return s && *s ? put_string(v, s) : absent(v);
+}
+
+static int popcount32(uint32_t x)
+{
+	int n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+static char encaps_letter(uint32_t e)
+{
+	static const char letters[24] = "mevlpiGaP6HCASFsRwza  T ";
+	int i;
+
+	if (!e)
+		return ' ';
+	if (popcount32(e) > 1)
+		return '*';
+	for (i = 0; i < 24; i++)
+		if (e == (1u << i))
+			return letters[i];
+	return ' ';
+}
+
+static char pick(int s, int d, char cs, char cd, char both)
+{
+	return s && d ? both : s ? cs : d ? cd : ' ';
+}
+
+/* ra's 10-column flag map:
+ *   [1] encapsulation (e Ethernet, v 802.1Q, l LLC, m MPLS, p PPP, S SLL,
+ *       ... '*' several) or M (several MAC addresses)
+ *   [2] ICMP error mapped onto the flow: U unreachable, R redirect,
+ *       T time exceeded, I other
+ *   [3] TCP retransmissions s/d/'*', else out of order i/r/'&'
+ *   [4] TCP window shut S/D/'@'     [5] ECN congestion x/t/E
+ *   [6] F fragments, f fragments only
+ *   [7] IP options (R T + L D S A U for one kind, O for several)
+ * [0], [8] and [9] stay blank. */
+static void flags_map(const struct argus_record *r, char m[11])
+{
+	uint32_t f = r->flags, st = tcp_with_state(r) ? r->tcp.status : 0;
+	int srx, drx, sooo, dooo;
+
+	memcpy(m, "          ", 11);
+	if (is_mar(r))
+		return;
+	if (f & ARGUS_FLAG_MULTI_MAC)
+		m[1] = 'M';
+	else
+		m[1] = encaps_letter((has(r, ARGUS_HAS_ENCAPS) ? r->sencaps | r->dencaps : 0) |
+				     (has(r, ARGUS_HAS_VLAN) ? ARGUS_ENCAPS_8021Q : 0));
+	if (f & ARGUS_FLAG_ICMP_MAPPED) {
+		uint8_t t = has(r, ARGUS_HAS_ICMP) ? r->icmp.type : 3;
+
+		m[2] = t == 3 ? 'U' : t == 5 ? 'R' : t == 11 ? 'T' : 'I';
+	}
+	srx = (st & ARGUS_TCP_SRC_PKTS_RETRANS) || (f & ARGUS_FLAG_SRC_RETRANS);
+	drx = (st & ARGUS_TCP_DST_PKTS_RETRANS) || (f & ARGUS_FLAG_DST_RETRANS);
+	sooo = (st & ARGUS_TCP_SRC_OUTOFORDER) != 0;
+	dooo = (st & ARGUS_TCP_DST_OUTOFORDER) != 0;
+	if (srx || drx)
+		m[3] = pick(srx, drx, 's', 'd', '*');
+	else if (sooo || dooo)
+		m[3] = pick(sooo, dooo, 'i', 'r', '&');
+	else if (f & ARGUS_FLAG_OUTOFORDER)
+		m[3] = '&';
+	m[4] = pick((st & ARGUS_TCP_SRC_WINDOW_SHUT) || (f & ARGUS_FLAG_SRC_WINSHUT),
+		    (st & ARGUS_TCP_DST_WINDOW_SHUT) || (f & ARGUS_FLAG_DST_WINSHUT), 'S', 'D', '@');
+	m[5] = pick((st & ARGUS_TCP_SRC_CONG) != 0, (st & ARGUS_TCP_DST_CONG) != 0, 'x', 't', 'E');
+	if (m[5] == ' ' && (f & ARGUS_FLAG_ECN))
+		m[5] = 'E';
+	if (f & ARGUS_FLAG_FRAG_ONLY)
+		m[6] = 'f';
+	else if ((f & ARGUS_FLAG_FRAG) ||
+		 (has(r, ARGUS_HAS_IPATTR) && (r->sattr.frag || r->dattr.frag)))
+		m[6] = 'F';
+	if (has(r, ARGUS_HAS_IPATTR)) {
+		uint32_t o = r->sattr.options | r->dattr.options;
+		static const char opt[8] = {'R', 'T', '+', 'L', 'D', 'S', 'A', 'U'};
+		int i;
+
+		if (popcount32(o) > 1)
+			m[7] = 'O';
+		else
+			for (i = 0; i < 8; i++)
+				if (o == (1u << i))
+					m[7] = opt[i];
+	}
+}
+
+static int get_flgs(const struct argus_record *r, struct argus_value *v)
+{
+	char m[11];
+
+	flags_map(r, m);
+	return put_string(v, m);
+}
+
+/* ---- getters: counters and rates ------------------------------------------- */
+
+static int metric(const struct argus_record *r)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_METRIC);
+}
+
+/* ra shows the MAR's capture counters in the counter columns. */
+static int get_spkts(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.pkts_rcvd);
+	return metric(r) ? put_uint(v, r->spkts) : absent(v);
+}
+
+static int get_dpkts(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.records);
+	return metric(r) ? put_uint(v, r->dpkts) : absent(v);
+}
+
+static int get_pkts(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.pkts_rcvd);
+	return metric(r) ? put_uint(v, r->spkts + r->dpkts) : absent(v);
+}
+
+static int get_sbytes(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.bytes_rcvd);
+	return metric(r) ? put_uint(v, r->sbytes) : absent(v);
+}
+
+static int get_dbytes(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.dropped);
+	return metric(r) ? put_uint(v, r->dbytes) : absent(v);
+}
+
+static int get_bytes(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.bytes);
+	return metric(r) ? put_uint(v, r->sbytes + r->dbytes) : absent(v);
+}
+
+/* Application bytes only when the record measured them (ra prints 0). */
+static int appbytes(const struct argus_record *r)
+{
+	return metric(r) && has(r, ARGUS_HAS_APPBYTES);
+}
+
+static int get_appbytes(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.bytes);
+	return appbytes(r) ? put_uint(v, r->sappbytes + r->dappbytes) : absent(v);
+}
+
+static int get_sappbytes(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.bufs);
+	return appbytes(r) ? put_uint(v, r->sappbytes) : absent(v);
+}
+
+static int get_dappbytes(const struct argus_record *r, struct argus_value *v)
+{
+	if (is_mar(r))
+		return put_uint(v, r->mar.queue);
+	return appbytes(r) ? put_uint(v, r->dappbytes) : absent(v);
+}
+
+/* A rate over the record's duration.  v->d is exact; v->s is what ra
+ * prints, computed the way ra does: single precision, over a single
+ * precision duration. */
+static int put_rate(const struct argus_record *r, struct argus_value *v, double amount)
+{
+	int64_t us = dur_us(r);
+	float fdur = (float)((double)us / 1e6);
+
+	put_double(v, us > 0 ? amount / ((double)us / 1e6) : 0.0);
+	snprintf(v->s, sizeof v->s, "%.6f",
+		 fdur > 0.0f ? (double)(float)(amount / (double)fdur) : 0.0);
+	return 1;
+}
+
+/* Load counts the bits of all but one packet per direction (Argus counts
+ * from the first packet's arrival). */
+static double load_bits(uint64_t pkts, uint64_t bytes)
+{
+	return pkts > 1 ? (double)((bytes - bytes / pkts) * 8) : 0.0;
+}
+
+static int get_load(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_rate(r, v, load_bits(r->spkts, r->sbytes) +
+						  load_bits(r->dpkts, r->dbytes))
+			 : absent(v);
+}
+
+static int get_sload(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_rate(r, v, load_bits(r->spkts, r->sbytes)) : absent(v);
+}
+
+static int get_dload(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_rate(r, v, load_bits(r->dpkts, r->dbytes)) : absent(v);
+}
+
+static double intervals(uint64_t pkts) { return pkts ? (double)(pkts - 1) : 0.0; }
+
+static int get_rate(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_rate(r, v, intervals(r->spkts + r->dpkts)) : absent(v);
+}
+
+static int get_srate(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_rate(r, v, intervals(r->spkts)) : absent(v);
+}
+
+static int get_drate(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_rate(r, v, intervals(r->dpkts)) : absent(v);
+}
+
+/* 0 for a direction without packets, as ra prints it. */
+static double mean_size(uint64_t pkts, uint64_t bytes)
+{
+	return pkts ? (double)bytes / (double)pkts : 0.0;
+}
+
+static int get_smeansz(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_double(v, mean_size(r->spkts, r->sbytes)) : absent(v);
+}
+
+static int get_dmeansz(const struct argus_record *r, struct argus_value *v)
+{
+	return metric(r) ? put_double(v, mean_size(r->dpkts, r->dbytes)) : absent(v);
+}
+
+/* ---- getters: MAC, VLAN, IP attributes -------------------------------------- */
+
+static int put_mac(struct argus_value *v, const uint8_t *mac)
+{
+	v->type = ARGUS_VALUE_MAC;
+	memcpy(v->v.mac, mac, 6);
+	v->s[0] = '\0';
+	return 1;
+}
+
+static int get_smac(const struct argus_record *r, struct argus_value *v)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_MAC) ? put_mac(v, r->smac) : absent(v);
+}
+
+static int get_dmac(const struct argus_record *r, struct argus_value *v)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_MAC) ? put_mac(v, r->dmac) : absent(v);
+}
+
+static int vlan(const struct argus_record *r, int dst)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_VLAN) && (r->vlan_valid & (dst ? 0x02 : 0x01));
+}
+
+static int get_svid(const struct argus_record *r, struct argus_value *v)
+{
+	return vlan(r, 0) ? put_uint(v, r->svlan & 0x0fffu) : absent(v);
+}
+
+static int get_dvid(const struct argus_record *r, struct argus_value *v)
+{
+	return vlan(r, 1) ? put_uint(v, r->dvlan & 0x0fffu) : absent(v);
+}
+
+static int get_svpri(const struct argus_record *r, struct argus_value *v)
+{
+	return vlan(r, 0) ? put_uint(v, (unsigned)r->svlan >> 13) : absent(v);
+}
+
+static int get_dvpri(const struct argus_record *r, struct argus_value *v)
+{
+	return vlan(r, 1) ? put_uint(v, (unsigned)r->dvlan >> 13) : absent(v);
+}
+
+static int put_hex16(struct argus_value *v, unsigned x)
+{
+	put_uint(v, x);
+	snprintf(v->s, sizeof v->s, "0x%04x", x & 0xffffu);
+	return 1;
+}
+
+/* The tags themselves: as ra, also when only the other side was tagged. */
+static int get_svlan(const struct argus_record *r, struct argus_value *v)
+{
+	return vlan(r, 0) || (vlan(r, 1) && r->svlan) ? put_hex16(v, r->svlan) : absent(v);
+}
+
+static int get_dvlan(const struct argus_record *r, struct argus_value *v)
+{
+	return vlan(r, 1) || (vlan(r, 0) && r->dvlan) ? put_hex16(v, r->dvlan) : absent(v);
+}
+
+static const struct argus_ipattr *ipattr(const struct argus_record *r, int dst)
+{
+	const struct argus_ipattr *a = dst ? &r->dattr : &r->sattr;
+
+	return !is_mar(r) && has(r, ARGUS_HAS_IPATTR) && a->valid ? a : NULL;
+}
+
+static int get_sttl(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 0);
+	return a ? put_uint(v, a->ttl) : absent(v);
+}
+
+static int get_dttl(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 1);
+	return a ? put_uint(v, a->ttl) : absent(v);
+}
+
+static int get_stos(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 0);
+	return a ? put_uint(v, a->tos) : absent(v);
+}
+
+static int get_dtos(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 1);
+	return a ? put_uint(v, a->tos) : absent(v);
+}
+
+static int get_sipid(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 0);
+	return a ? put_hex16(v, a->ipid) : absent(v);
+}
+
+static int get_dipid(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 1);
+	return a ? put_hex16(v, a->ipid) : absent(v);
+}
+
+/* Hops from the TTL: distance below the next power of two (ra's guess of
+ * the initial TTL). */
+static unsigned hops(uint8_t ttl)
+{
+	unsigned p = 1;
+
+	while (p < ttl)
+		p <<= 1;
+	return p - ttl;
+}
+
+static int get_shops(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 0);
+	return a ? put_uint(v, hops(a->ttl)) : absent(v);
+}
+
+static int get_dhops(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 1);
+	return a ? put_uint(v, hops(a->ttl)) : absent(v);
+}
+
+/* DiffServ code point name (ra: "%2d" for the unnamed ones). */
+static int put_dsb(struct argus_value *v, uint8_t tos)
+{
+	static const struct {
+		uint8_t dscp;
+		const char *name;
+	} names[] = {
+		{0, "cs0"},   {8, "cs1"},   {10, "af11"}, {12, "af12"}, {14, "af13"}, {16, "cs2"},
+		{18, "af21"}, {20, "af22"}, {22, "af23"}, {24, "cs3"},	{26, "af31"}, {28, "af32"},
+		{30, "af33"}, {32, "cs4"},  {34, "af41"}, {36, "af42"}, {38, "af43"}, {40, "cs5"},
+		{46, "ef"},   {48, "cs6"},  {56, "cs7"},
+	};
+	unsigned dscp = (unsigned)tos >> 2;
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].dscp == dscp)
+			return put_string(v, names[i].name);
+	put_string(v, "");
+	snprintf(v->s, sizeof v->s, "%2u", dscp);
+	return 1;
+}
+
+static int get_sdsb(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 0);
+	return a ? put_dsb(v, a->tos) : absent(v);
+}
+
+static int get_ddsb(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_ipattr *a = ipattr(r, 1);
+	return a ? put_dsb(v, a->tos) : absent(v);
+}
+
+/* ---- getters: TCP ------------------------------------------------------------- */
+
+static const struct argus_tcp *tcp(const struct argus_record *r, int dst)
+{
+	if (is_mar(r) || !tcp_with_state(r))
+		return NULL;
+	return dst && !r->tcp.have_dst ? NULL : &r->tcp;
+}
+
+static uint64_t window(const struct argus_tcp_dir *d)
+{
+	unsigned shift = d->winshift > 14 ? 14 : d->winshift; /* RFC 7323 maximum */
+	return (uint64_t)d->win << shift;
+}
+
+static int get_swin(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 0);
+	return t ? put_uint(v, window(&t->src)) : absent(v);
+}
+
+static int get_dwin(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 1);
+	return t ? put_uint(v, window(&t->dst)) : absent(v);
+}
+
+static int get_stcpb(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 0);
+	return t && t->src.seqbase ? put_uint(v, t->src.seqbase) : absent(v);
+}
+
+static int get_dtcpb(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 1);
+	return t && t->dst.seqbase ? put_uint(v, t->dst.seqbase) : absent(v);
+}
+
+static int get_tcprtt(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 0);
+	return t ? put_duration(v, (int64_t)t->synack_us + t->ackdat_us) : absent(v);
+}
+
+static int get_synack(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 0);
+	return t ? put_duration(v, t->synack_us) : absent(v);
+}
+
+static int get_ackdat(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 0);
+	return t ? put_duration(v, t->ackdat_us) : absent(v);
+}
+
+/* ra's 12-column option map (M w s S e E T c N O, then the src and dst ECN
+ * bits as S and D), with trailing blanks cut as ra prints it. */
+static int get_tcpopt(const struct argus_record *r, struct argus_value *v)
+{
+	static const char letters[12] = {'M', 'w', 's', 'S', 'e', 'E', 'T', 'c', 'N', 'O', 'S', 'D'};
+	const struct argus_tcp *t = tcp(r, 0);
+	char m[13];
+	int i, end = 0;
+
+	if (!t || !(t->options & 0xfff00000u))
+		return absent(v);
+	for (i = 0; i < 12; i++) {
+		m[i] = ' ';
+		if (t->options & (ARGUS_TCP_OPT_MSS << i)) {
+			m[i] = letters[i];
+			end = i + 1;
+		}
+	}
+	m[end] = '\0';
+	return put_string(v, m);
+}
+
+static int get_sretrans(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 0);
+	return t ? put_uint(v, t->src.retrans) : absent(v);
+}
+
+static int get_dretrans(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 1);
+	return t ? put_uint(v, t->dst.retrans) : absent(v);
+}
+
+static int get_retrans(const struct argus_record *r, struct argus_value *v)
+{
+	const struct argus_tcp *t = tcp(r, 0);
+
+	if (!t)
+		return absent(v);
+	return put_uint(v, (uint64_t)t->src.retrans + (t->have_dst ? t->dst.retrans : 0));
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+#define PORT ARGUS_FIELD_F_NUMERIC_PORT
+#define PAD ARGUS_FIELD_F_PAD
+#define T_U ARGUS_VALUE_UINT
+#define T_D ARGUS_VALUE_DOUBLE
+#define T_TIME ARGUS_VALUE_TIME
+#define T_DUR ARGUS_VALUE_DURATION
+#define T_A ARGUS_VALUE_ADDR
+#define T_MAC ARGUS_VALUE_MAC
+#define T_S ARGUS_VALUE_STRING
+
+/* Widths are ra's default column widths. */
+static const struct argus_field builtin[] = {
+	{"srcid", "SrcId", T_S, 18, 0, get_srcid, "source (monitor) id"},
+	{"seq", "Seq", T_U, 12, 0, get_seq, "record sequence number of the monitor"},
+	{"stime", "StartTime", T_TIME, 18, 0, get_stime, "time of the first packet"},
+	{"ltime", "LastTime", T_TIME, 18, 0, get_ltime, "time of the last packet"},
+	{"dur", "Dur", T_DUR, 10, 0, get_dur, "duration, seconds"},
+	{"runtime", "RunTime", T_DUR, 10, 0, get_runtime, "time the flow was active, seconds"},
+	{"mean", "Mean", T_DUR, 10, 0, get_mean, "mean duration of the aggregated records"},
+	{"stddev", "StdDev", T_DUR, 10, 0, get_stddev, "standard deviation of the durations"},
+	{"sum", "Sum", T_DUR, 10, 0, get_runtime, "sum of the durations"},
+	{"min", "Min", T_DUR, 10, 0, get_mean, "smallest duration"},
+	{"max", "Max", T_DUR, 10, 0, get_mean, "largest duration"},
+	{"trans", "Trans", T_U, 6, 0, get_trans, "records aggregated into this one"},
+	{"cause", "Cause", T_S, 7, 0, get_cause, "why the record was written"},
+	{"flgs", "Flgs", T_S, 9, PAD, get_flgs, "ra's flag map"},
+	{"proto", "Proto", T_S, 6, 0, get_proto, "protocol name"},
+	{"saddr", "SrcAddr", T_A, 18, 0, get_saddr, "source address"},
+	{"sport", "Sport", T_U, 6, PORT, get_sport, "source port (ICMP: type and code)"},
+	{"dir", "Dir", T_S, 5, PAD, get_dir, "direction of the traffic"},
+	{"daddr", "DstAddr", T_A, 18, 0, get_daddr, "destination address"},
+	{"dport", "Dport", T_U, 6, PORT, get_dport, "destination port (ICMP: identifier)"},
+	{"smac", "SrcMac", T_MAC, 18, 0, get_smac, "source MAC address"},
+	{"dmac", "DstMac", T_MAC, 18, 0, get_dmac, "destination MAC address"},
+	{"stos", "sTos", T_U, 5, 0, get_stos, "source IP TOS byte"},
+	{"dtos", "dTos", T_U, 5, 0, get_dtos, "destination IP TOS byte"},
+	{"sdsb", "sDSb", T_S, 5, 0, get_sdsb, "source DiffServ code point"},
+	{"ddsb", "dDSb", T_S, 5, 0, get_ddsb, "destination DiffServ code point"},
+	{"sttl", "sTtl", T_U, 4, 0, get_sttl, "source IP TTL"},
+	{"dttl", "dTtl", T_U, 4, 0, get_dttl, "destination IP TTL"},
+	{"shops", "sHops", T_U, 5, 0, get_shops, "hops from the source (guessed from the TTL)"},
+	{"dhops", "dHops", T_U, 5, 0, get_dhops, "hops from the destination"},
+	{"sipid", "sIpId", T_U, 7, 0, get_sipid, "source IP id"},
+	{"dipid", "dIpId", T_U, 7, 0, get_dipid, "destination IP id"},
+	{"svlan", "sVlan", T_U, 8, 0, get_svlan, "source 802.1Q tag"},
+	{"dvlan", "dVlan", T_U, 8, 0, get_dvlan, "destination 802.1Q tag"},
+	{"svid", "sVid", T_U, 6, 0, get_svid, "source VLAN id"},
+	{"dvid", "dVid", T_U, 6, 0, get_dvid, "destination VLAN id"},
+	{"svpri", "sVpri", T_U, 6, 0, get_svpri, "source VLAN priority"},
+	{"dvpri", "dVpri", T_U, 6, 0, get_dvpri, "destination VLAN priority"},
+	{"pkts", "TotPkts", T_U, 8, 0, get_pkts, "packets, both directions"},
+	{"spkts", "SrcPkts", T_U, 8, 0, get_spkts, "packets from the source"},
+	{"dpkts", "DstPkts", T_U, 8, 0, get_dpkts, "packets from the destination"},
+	{"bytes", "TotBytes", T_U, 10, 0, get_bytes, "bytes, both directions"},
+	{"sbytes", "SrcBytes", T_U, 12, 0, get_sbytes, "bytes from the source"},
+	{"dbytes", "DstBytes", T_U, 12, 0, get_dbytes, "bytes from the destination"},
+	{"appbytes", "TotAppByte", T_U, 10, 0, get_appbytes, "application bytes, both directions"},
+	{"sappbytes", "SAppBytes", T_U, 12, 0, get_sappbytes, "application bytes from the source"},
+	{"dappbytes", "DAppBytes", T_U, 12, 0, get_dappbytes,
+	 "application bytes from the destination"},
+	{"load", "Load", T_D, 8, 0, get_load, "bits per second, both directions"},
+	{"sload", "SrcLoad", T_D, 8, 0, get_sload, "bits per second from the source"},
+	{"dload", "DstLoad", T_D, 8, 0, get_dload, "bits per second from the destination"},
+	{"rate", "Rate", T_D, 12, 0, get_rate, "packets per second, both directions"},
+	{"srate", "SrcRate", T_D, 12, 0, get_srate, "packets per second from the source"},
+	{"drate", "DstRate", T_D, 12, 0, get_drate, "packets per second from the destination"},
+	{"smeansz", "sMeanPktSz", T_D, 12, 0, get_smeansz, "mean packet size from the source"},
+	{"dmeansz", "dMeanPktSz", T_D, 12, 0, get_dmeansz, "mean packet size from the destination"},
+	{"state", "State", T_S, 5, 0, get_state, "flow state"},
+	{"swin", "SrcWin", T_U, 6, 0, get_swin, "source TCP window (scaled)"},
+	{"dwin", "DstWin", T_U, 6, 0, get_dwin, "destination TCP window (scaled)"},
+	{"stcpb", "SrcTCPBase", T_U, 12, 0, get_stcpb, "source initial TCP sequence number"},
+	{"dtcpb", "DstTCPBase", T_U, 12, 0, get_dtcpb, "destination initial TCP sequence number"},
+	{"tcprtt", "TcpRtt", T_DUR, 12, 0, get_tcprtt, "TCP connection set-up time, seconds"},
+	{"synack", "SynAck", T_DUR, 12, 0, get_synack, "SYN to SYN/ACK, seconds"},
+	{"ackdat", "AckDat", T_DUR, 12, 0, get_ackdat, "SYN/ACK to ACK, seconds"},
+	{"tcpopt", "TcpOpt", T_S, 12, 0, get_tcpopt, "TCP options seen"},
+	{"retrans", "Retrans", T_U, 7, 0, get_retrans, "TCP retransmissions, both directions"},
+	{"sretrans", "SrcRetra", T_U, 8, 0, get_sretrans, "TCP retransmissions from the source"},
+	{"dretrans", "DstRetra", T_U, 8, 0, get_dretrans,
+	 "TCP retransmissions from the destination"},
+};
+
+#define NBUILTIN (sizeof builtin / sizeof builtin[0])
+
+/* Fields registered by plugins: pointers into the plugins' own storage. */
+#define MAX_REGISTERED 256
+
+static const struct argus_field *registered[MAX_REGISTERED];
+static size_t nregistered;
+
+const char *const argus_default_field_names[] = {
+	"stime", "flgs", "proto", "saddr", "sport", "dir",
+	"daddr", "dport", "pkts",  "bytes", "state",
+};
+const size_t argus_default_field_count =
+	sizeof argus_default_field_names / sizeof argus_default_field_names[0];
+
+size_t argus_field_count(void) { return NBUILTIN + nregistered; }
+
+const struct argus_field *argus_field_at(size_t index)
+{
+	if (index < NBUILTIN)
+		return &builtin[index];
+	index -= NBUILTIN;
+	return index < nregistered ? registered[index] : NULL;
+}
+
+const struct argus_field *argus_field_find(const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return NULL;
+	for (i = 0; i < NBUILTIN; i++)
+		if (strcmp(builtin[i].name, name) == 0)
+			return &builtin[i];
+	for (i = 0; i < nregistered; i++)
+		if (strcmp(registered[i]->name, name) == 0)
+			return registered[i];
+	return NULL;
+}
+
+#define NAME_MAX_LEN 32
+
+static int valid_name(const char *s)
+{
+	size_t n;
+
+	if (!s || !(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (n = 0; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
+			return 0;
+	return n <= NAME_MAX_LEN;
+}
+
+int argus_field_register(const struct argus_field *f, char *err, size_t errlen)
+{
+	if (!f || !f->get) {
+		snprintf(err, errlen, "field without a getter");
+		return ARGUS_EINVAL;
+	}
+	if (!valid_name(f->name)) {
+		snprintf(err, errlen, "bad field name '%.40s' (want [a-z][a-z0-9_]*, at most %d)",
+			 f->name ? f->name : "(null)", NAME_MAX_LEN);
+		return ARGUS_EINVAL;
+	}
+	if (f->type > ARGUS_VALUE_STRING) {
+		snprintf(err, errlen, "field '%s': bad value type %d", f->name, (int)f->type);
+		return ARGUS_EINVAL;
+	}
+	if (argus_field_find(f->name)) {
+		snprintf(err, errlen, "field '%s' already exists", f->name);
+		return ARGUS_EINVAL;
+	}
+	if (nregistered >= MAX_REGISTERED) {
+		snprintf(err, errlen, "field '%s': table full (%d registered fields)", f->name,
+			 MAX_REGISTERED);
+		return ARGUS_EINVAL;
+	}
+	registered[nregistered++] = f;
+	return 0;
+}
+
+void argus_fields_reset(void)
+{
+	memset(registered, 0, sizeof registered);
+	nregistered = 0;
+}
+
+/* ---- -s lists ------------------------------------------------------------------- */
+
+struct field_list {
+	const struct argus_field **v;
+	size_t n, cap;
+};
+
+static int list_add(struct field_list *l, const struct argus_field *f)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		const struct argus_field **nv = realloc(l->v, cap * sizeof *nv);
+
+		if (!nv)
+			return ARGUS_ENOMEM;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = f;
+	return 0;
+}
+
+static void list_remove(struct field_list *l, const struct argus_field *f)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] != f)
+			l->v[j++] = l->v[i];
+	l->n = j;
+}
+
+static int list_has(const struct field_list *l, const struct argus_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == f)
+			return 1;
+	return 0;
+}
+
+/* One item: [+|-]name[:width].  Returns the field, or NULL with err set. */
+static const struct argus_field *parse_item(const char *item, size_t len, char *op, char *err,
+					    size_t errlen)
+{
+	char name[NAME_MAX_LEN + 2];
+	const struct argus_field *f;
+	size_t n, i;
+
+	*op = 0;
+	if (len && (item[0] == '+' || item[0] == '-')) {
+		*op = item[0];
+		item++;
+		len--;
+	}
+	for (n = 0; n < len && item[n] != ':'; n++)
+		;
+	if (n < len) {
+		/* a column width: digits only; ra's layout widths are fixed here */
+		for (i = n + 1; i < len; i++)
+			if (item[i] < '0' || item[i] > '9')
+				break;
+		if (i == n + 1 || i < len) {
+			snprintf(err, errlen, "bad width in '%.*s'", (int)(len > 60 ? 60 : len), item);
+			return NULL;
+		}
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "empty field name");
+		return NULL;
+	}
+	if (n > NAME_MAX_LEN) {
+		snprintf(err, errlen, "unknown field '%.*s'", 60, item);
+		return NULL;
+	}
+	memcpy(name, item, n);
+	name[n] = '\0';
+	f = argus_field_find(name);
+	if (!f)
+		snprintf(err, errlen, "unknown field '%s'", name);
+	return f;
+}
+
+static int is_sep(char c) { return c == ',' || c == ' ' || c == '\t'; }
+
+int argus_fields_parse(const char *const *words, size_t nwords,
+		       const struct argus_field ***out, size_t *nout, char *err, size_t errlen)
+{
+	struct field_list l = {NULL, 0, 0};
+	int first = 1, rc = 0;
+	size_t w, i;
+
+	*out = NULL;
+	*nout = 0;
+	for (w = 0; w < nwords && rc == 0; w++) {
+		const char *s = words[w];
+
+		if (!s)
+			continue;
+		while (*s && rc == 0) {
+			const struct argus_field *f;
+			size_t len;
+			char op = 0;
+
+			while (is_sep(*s))
+				s++;
+			for (len = 0; s[len] && !is_sep(s[len]); len++)
+				;
+			if (len == 0)
+				break;
+			if (first && (s[0] == '+' || s[0] == '-')) {
+				/* the list edits ra's default list */
+				for (i = 0; i < argus_default_field_count && rc == 0; i++)
+					rc = list_add(&l, argus_field_find(argus_default_field_names[i]));
+			}
+			first = 0;
+			f = rc == 0 ? parse_item(s, len, &op, err, errlen) : NULL;
+			if (!f && rc == 0)
+				rc = ARGUS_EINVAL;
+			else if (f && op == '-')
+				list_remove(&l, f);
+			else if (f && !(op == '+' && list_has(&l, f)))
+				rc = list_add(&l, f);
+			s += len;
+		}
+	}
+	if (rc == 0 && first) {
+		for (i = 0; i < argus_default_field_count && rc == 0; i++)
+			rc = list_add(&l, argus_field_find(argus_default_field_names[i]));
+	}
+	if (rc == 0 && l.n == 0) {
+		snprintf(err, errlen, "no fields left to print");
+		rc = ARGUS_EINVAL;
+	}
+	if (rc == ARGUS_ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (rc != 0) {
+		free(l.v);
+		return rc;
+	}
+	*out = l.v;
+	*nout = l.n;
+	return 0;
+}

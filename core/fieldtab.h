@@ -15,6 +15,9 @@ const struct argus_field *argus_field_find(const char *name);
 size_t argus_field_count(void);
 const struct argus_field *argus_field_at(size_t index);
 int argus_field_register(const struct argus_field *f, char *err, size_t errlen);
+/* Forget every registered field (before the plugins that own them are
+ * unloaded; tests).  Built-in fields stay. */
+void argus_fields_reset(void);
 
 /* Text for V in STYLE; returns the length (buf always NUL-terminated). */
 size_t argus_field_format(const struct argus_field *f, const struct argus_value *v,

@@ -14,6 +14,7 @@
 
 #include <argus/plugin.h>
 
+#include "fieldtab.h"
 #include "host.h"
 #include "log.h"
 #include "registry.h"
@@ -156,6 +157,8 @@ int argus_registry_init(char *err, size_t errlen)
 
 void argus_registry_fini(void)
 {
+	/* registered fields point into module memory */
+	argus_fields_reset();
 	for (size_t i = n_modules; i-- > 0;) {
 		struct argus_module *m = &modules[i];
 		if (m->desc && m->desc->fini)

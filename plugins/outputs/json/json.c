@@ -1,0 +1,464 @@
+/* json: JSON Lines, one object per record.
+ *
+ * Keys are field names.  Counters are JSON numbers, durations and rates
+ * numbers in seconds with microseconds; addresses, names and maps are
+ * strings without ra's padding ("dir":"->").  A time is an RFC 3339 UTC
+ * string with a sibling "<name>_epoch" number of epoch seconds:
+ *   "stime":"2020-06-10T09:21:03.720289Z","stime_epoch":1591780863.720289
+ * Fields the record does not carry are left out.  Management records are
+ * written only with ARGUS_OUT_SHOW_MAR, as {"type":"man",...} with the
+ * MAR's own counters.  Objects are built straight into the output buffer. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <argus/plugin.h>
+
+#define OUTBUF_SIZE (256u * 1024u)
+#define VALUE_MAX 128
+#define KEY_MAX 40
+/* the most one field can add: key, escaped value, "_epoch" sibling */
+#define FIELD_MAX (2 * KEY_MAX + 6 * VALUE_MAX + 64)
+
+struct outbuf {
+	int fd;
+	int err; /* first write error, sticky */
+	size_t len;
+	char *buf;
+	char errmsg[160];
+};
+
+static int ob_write_all(struct outbuf *o, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(o->fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				struct pollfd pfd = {o->fd, POLLOUT, 0};
+
+				if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
+					continue;
+			}
+			snprintf(o->errmsg, sizeof o->errmsg, "write failed: %s", strerror(errno));
+			o->err = ARGUS_EIO;
+			return o->err;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int ob_flush(struct outbuf *o)
+{
+	int rc;
+
+	if (o->err)
+		return o->err;
+	rc = o->len ? ob_write_all(o, o->buf, o->len) : 0;
+	o->len = 0;
+	return rc;
+}
+
+static int ob_reserve(struct outbuf *o, size_t n)
+{
+	if (o->err)
+		return o->err;
+	return o->len + n > OUTBUF_SIZE ? ob_flush(o) : 0;
+}
+
+static void ob_put(struct outbuf *o, const char *p, size_t n)
+{
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+static void ob_puts(struct outbuf *o, const char *s) { ob_put(o, s, strlen(s)); }
+
+static int ob_error(const struct outbuf *o, char *err, size_t errlen)
+{
+	if (o->err)
+		snprintf(err, errlen, "%s", o->errmsg);
+	return o->err;
+}
+
+struct json_state {
+	const struct argus_host *host;
+	const struct argus_field *srcid, *cause; /* for management records */
+};
+
+struct json_field {
+	const struct argus_field *f;
+	char key[KEY_MAX + 4];       /* "name": */
+	char epoch_key[KEY_MAX + 12]; /* ,"name_epoch": */
+};
+
+struct json_stream {
+	const struct json_state *st;
+	struct json_field *fields;
+	size_t n;
+	unsigned flags;
+	struct outbuf out;
+};
+
+static int json_init(const struct argus_host *host, void **state, char *err, size_t errlen)
+{
+	struct json_state *s;
+
+	if (!host || host->size < sizeof(struct argus_host) || !host->field_format ||
+	    !host->field_find) {
+		snprintf(err, errlen, "host table too old");
+		return ARGUS_EINVAL;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return ARGUS_ENOMEM;
+	}
+	s->host = host;
+	s->srcid = host->field_find("srcid");
+	s->cause = host->field_find("cause");
+	*state = s;
+	return 0;
+}
+
+static void json_fini(void *state) { free(state); }
+
+static void json_free(struct json_stream *j)
+{
+	if (!j)
+		return;
+	free(j->fields);
+	free(j->out.buf);
+	free(j);
+}
+
+static int json_open(void *state, int fd, const struct argus_output_opts *opts, void **stream,
+		     char *err, size_t errlen)
+{
+	static const char *const defaults[] = {"stime", "ltime", "dur", "proto", "saddr", "sport",
+					       "dir",   "daddr", "dport", "spkts", "dpkts", "sbytes",
+					       "dbytes", "state", "flgs"};
+	const struct json_state *s = state;
+	struct json_stream *j;
+	size_t i;
+
+	j = calloc(1, sizeof *j);
+	if (!j)
+		goto nomem;
+	j->st = s;
+	j->out.fd = fd;
+	j->out.buf = malloc(OUTBUF_SIZE);
+	j->flags = opts ? opts->flags : 0;
+	j->n = opts && opts->n_fields ? opts->n_fields : sizeof defaults / sizeof defaults[0];
+	j->fields = calloc(j->n, sizeof *j->fields);
+	if (!j->out.buf || !j->fields)
+		goto nomem;
+	for (i = 0; i < j->n; i++) {
+		struct json_field *jf = &j->fields[i];
+		const struct argus_field *f =
+			opts && opts->n_fields ? opts->fields[i] : s->host->field_find(defaults[i]);
+
+		/* keys go out as they are: nothing in them may need escaping */
+		if (!f || !f->get || !f->name || strlen(f->name) > KEY_MAX ||
+		    strspn(f->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+			    strlen(f->name)) {
+			snprintf(err, errlen, "json: field %zu is missing or has a bad name", i + 1);
+			json_free(j);
+			return ARGUS_EINVAL;
+		}
+		jf->f = f;
+		snprintf(jf->key, sizeof jf->key, "\"%s\":", f->name);
+		snprintf(jf->epoch_key, sizeof jf->epoch_key, ",\"%s_epoch\":", f->name);
+	}
+	*stream = j;
+	return 0;
+nomem:
+	json_free(j);
+	snprintf(err, errlen, "out of memory");
+	return ARGUS_ENOMEM;
+}
+
+/* A JSON string: up to 6 * n + 2 bytes.  Bytes outside ASCII are escaped as
+ * \u00XX so the output is valid UTF-8 whatever the record holds. */
+static void put_jstring(struct outbuf *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = o->buf + o->len;
+	size_t i;
+
+	*p++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\') {
+			*p++ = '\\';
+			*p++ = (char)ch;
+		} else if (ch >= 0x20 && ch < 0x7f) {
+			*p++ = (char)ch;
+		} else {
+			memcpy(p, "\\u00", 4);
+			p[4] = hex[ch >> 4];
+			p[5] = hex[ch & 15];
+			p += 6;
+		}
+	}
+	*p++ = '"';
+	o->len = (size_t)(p - o->buf);
+}
+
+static void put_u64(struct outbuf *o, uint64_t u)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+
+	do {
+		tmp[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	ob_put(o, tmp + n, sizeof tmp - n);
+}
+
+static void put_i64(struct outbuf *o, int64_t i)
+{
+	if (i < 0) {
+		o->buf[o->len++] = '-';
+		put_u64(o, (uint64_t)0 - (uint64_t)i);
+	} else {
+		put_u64(o, (uint64_t)i);
+	}
+}
+
+/* Epoch seconds with microseconds, as a JSON number. */
+static void put_epoch(struct outbuf *o, int64_t us)
+{
+	uint64_t a = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	unsigned frac = (unsigned)(a % 1000000);
+	char tmp[8];
+	int k;
+
+	if (us < 0)
+		o->buf[o->len++] = '-';
+	put_u64(o, a / 1000000);
+	tmp[0] = '.';
+	for (k = 6; k >= 1; k--) {
+		tmp[k] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	ob_put(o, tmp, 7);
+}
+
+static void put_field(struct json_stream *j, const struct json_field *jf,
+		      const struct argus_value *v, int *first)
+{
+	const struct argus_host *h = j->st->host;
+	struct outbuf *o = &j->out;
+	char text[VALUE_MAX];
+	size_t n;
+
+	if (v->type == ARGUS_VALUE_NONE ||
+	    (v->type == ARGUS_VALUE_DOUBLE && !isfinite(v->v.d)))
+		return;
+	if (!*first)
+		o->buf[o->len++] = ',';
+	*first = 0;
+	ob_puts(o, jf->key);
+	switch (v->type) {
+	case ARGUS_VALUE_UINT:
+		put_u64(o, v->v.u);
+		break;
+	case ARGUS_VALUE_INT:
+		put_i64(o, v->v.i);
+		break;
+	case ARGUS_VALUE_DURATION:
+		put_epoch(o, v->v.time_us);
+		break;
+	case ARGUS_VALUE_DOUBLE:
+		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
+		ob_put(o, text, n);
+		break;
+	case ARGUS_VALUE_TIME:
+		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
+		put_jstring(o, text, n);
+		ob_puts(o, jf->epoch_key);
+		put_epoch(o, v->v.time_us);
+		break;
+	default: /* addresses, names, maps */
+		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
+		put_jstring(o, text, n);
+		break;
+	}
+}
+
+static void put_key_u64(struct outbuf *o, const char *key, uint64_t u)
+{
+	o->buf[o->len++] = ',';
+	o->buf[o->len++] = '"';
+	ob_puts(o, key);
+	ob_put(o, "\":", 2);
+	put_u64(o, u);
+}
+
+static void put_key_time(struct json_stream *j, const char *key, int64_t us)
+{
+	struct outbuf *o = &j->out;
+	struct argus_value v;
+	struct argus_field f = {key, key, ARGUS_VALUE_TIME, 0, 0, NULL, NULL};
+	char text[VALUE_MAX];
+	size_t n;
+
+	memset(&v, 0, sizeof v);
+	v.type = ARGUS_VALUE_TIME;
+	v.v.time_us = us;
+	n = j->st->host->field_format(&f, &v, ARGUS_FORMAT_CSV, text, sizeof text);
+	o->buf[o->len++] = ',';
+	o->buf[o->len++] = '"';
+	ob_puts(o, key);
+	ob_put(o, "\":", 2);
+	put_jstring(o, text, n);
+	o->buf[o->len++] = ',';
+	o->buf[o->len++] = '"';
+	ob_puts(o, key);
+	ob_put(o, "_epoch\":", 8);
+	put_epoch(o, us);
+}
+
+static void put_named(struct json_stream *j, const char *key, const struct argus_field *f,
+		      const struct argus_record *rec)
+{
+	struct argus_value v;
+	char text[VALUE_MAX];
+	size_t n;
+
+	if (!f || !f->get(rec, &v) || v.type == ARGUS_VALUE_NONE)
+		return;
+	n = j->st->host->field_format(f, &v, ARGUS_FORMAT_CSV, text, sizeof text);
+	j->out.buf[j->out.len++] = ',';
+	j->out.buf[j->out.len++] = '"';
+	ob_puts(&j->out, key);
+	ob_put(&j->out, "\":", 2);
+	put_jstring(&j->out, text, n);
+}
+
+/* Management record: its own keys, not the flow columns (ra maps MAR
+ * counters onto flow columns, which makes no sense as JSON). */
+static void put_mar(struct json_stream *j, const struct argus_record *rec)
+{
+	const struct argus_mar *m = &rec->mar;
+	struct outbuf *o = &j->out;
+	char ver[16];
+
+	ob_puts(o, "{\"type\":\"man\"");
+	put_named(j, "srcid", j->st->srcid, rec);
+	put_named(j, "cause", j->st->cause, rec);
+	put_key_time(j, "stime", m->now_us);
+	put_key_time(j, "start", m->start_us);
+	snprintf(ver, sizeof ver, "%u.%u", m->major, m->minor);
+	ob_puts(o, ",\"version\":");
+	put_jstring(o, ver, strlen(ver));
+	put_key_u64(o, "seq", m->sequence);
+	put_key_u64(o, "flow_interval", m->flow_interval);
+	put_key_u64(o, "mar_interval", m->mar_interval);
+	put_key_u64(o, "pkts_rcvd", m->pkts_rcvd);
+	put_key_u64(o, "bytes_rcvd", m->bytes_rcvd);
+	ob_puts(o, ",\"drift\":");
+	put_i64(o, m->drift);
+	put_key_u64(o, "records", m->records);
+	put_key_u64(o, "flows", m->flows);
+	put_key_u64(o, "dropped", m->dropped);
+	put_key_u64(o, "queue", m->queue);
+	put_key_u64(o, "output", m->output);
+	put_key_u64(o, "clients", m->clients);
+	put_key_u64(o, "bufs", m->bufs);
+	put_key_u64(o, "bytes", m->bytes);
+	ob_put(o, "}\n", 2);
+}
+
+static int json_write(void *stream, const struct argus_record *rec, char *err, size_t errlen)
+{
+	struct json_stream *j = stream;
+	int first = 1;
+	size_t i;
+
+	if (j->out.err)
+		return ob_error(&j->out, err, errlen);
+	if (rec->kind == ARGUS_RECORD_MAR) {
+		if (!(j->flags & ARGUS_OUT_SHOW_MAR))
+			return 0;
+		if (ob_reserve(&j->out, 4096) != 0)
+			return ob_error(&j->out, err, errlen);
+		put_mar(j, rec);
+		return 0;
+	}
+	if (ob_reserve(&j->out, 2) != 0)
+		return ob_error(&j->out, err, errlen);
+	j->out.buf[j->out.len++] = '{';
+	for (i = 0; i < j->n; i++) {
+		struct argus_value v;
+
+		if (!j->fields[i].f->get(rec, &v))
+			continue;
+		if (ob_reserve(&j->out, FIELD_MAX) != 0)
+			return ob_error(&j->out, err, errlen);
+		put_field(j, &j->fields[i], &v, &first);
+	}
+	if (ob_reserve(&j->out, 2) != 0)
+		return ob_error(&j->out, err, errlen);
+	ob_put(&j->out, "}\n", 2);
+	return 0;
+}
+
+static int json_flush(void *stream, char *err, size_t errlen)
+{
+	struct json_stream *j = stream;
+
+	ob_flush(&j->out);
+	return ob_error(&j->out, err, errlen);
+}
+
+static int json_close(void *stream, char *err, size_t errlen)
+{
+	struct json_stream *j = stream;
+	int rc;
+
+	if (!j)
+		return 0;
+	ob_flush(&j->out);
+	rc = ob_error(&j->out, err, errlen);
+	json_free(j);
+	return rc;
+}
+
+static const struct argus_output_ops json_ops = {
+	.open = json_open,
+	.write = json_write,
+	.flush = json_flush,
+	.close = json_close,
+};
+
+static const struct argus_plugin json_plugin = {
+	.abi_major = ARGUS_ABI_MAJOR,
+	.abi_minor = ARGUS_ABI_MINOR,
+	.size = sizeof(struct argus_plugin),
+	.kind = ARGUS_PLUGIN_OUTPUT,
+	.name = "json",
+	.version = "0.1.0",
+	.summary = "JSON Lines, one object per record",
+	.init = json_init,
+	.fini = json_fini,
+	.ops.output = &json_ops,
+};
+
+ARGUS_PLUGIN_DEFINE(json, json_plugin)

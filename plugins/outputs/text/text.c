@@ -1,0 +1,517 @@
+/* text: Argus ra's classic columns.
+ *
+ * A title line of ra's labels, then one line per record in ra's layout:
+ * each value right-aligned in its field's width (ports, tcpopt, and the
+ * already padded dir and flgs left-aligned), too long values cut to width-1 characters plus '*' (flgs,
+ * dir and cause are cut without the mark), fields separated by a blank, a
+ * source (destination) port joined to the address just before it with '.'
+ * ("10.0.0.1.53"), blanks at the end of a line dropped.  With a separator
+ * (ra -c) values are joined by it with no padding beyond ra's own (dir,
+ * flgs).  Values are the field table's ra-compatible text; times are
+ * epoch seconds with ARGUS_OUT_UNIX_TIME.  Without ARGUS_OUT_NUMERIC
+ * ports are shown as ra shows them without -n: TCP/UDP by service name,
+ * LLC SAPs by name, ICMPv6 type and code in hex, an ethertype without a
+ * name as "unknown" (addresses are never looked up).  Management records (with
+ * ARGUS_OUT_SHOW_MAR) are printed as ra prints them. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <argus/plugin.h>
+
+#define OUTBUF_SIZE (256u * 1024u)
+#define VALUE_MAX 128
+#define WIDTH_MAX 256
+
+struct outbuf {
+	int fd;
+	int err; /* first write error, sticky */
+	size_t len;
+	char *buf;
+	char errmsg[160];
+};
+
+static int ob_write_all(struct outbuf *o, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(o->fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				struct pollfd pfd = {o->fd, POLLOUT, 0};
+
+				if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
+					continue;
+			}
+			snprintf(o->errmsg, sizeof o->errmsg, "write failed: %s", strerror(errno));
+			o->err = ARGUS_EIO;
+			return o->err;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int ob_flush(struct outbuf *o)
+{
+	int rc;
+
+	if (o->err)
+		return o->err;
+	rc = o->len ? ob_write_all(o, o->buf, o->len) : 0;
+	o->len = 0;
+	return rc;
+}
+
+/* Append n bytes; data larger than the buffer goes out directly. */
+static int ob_append(struct outbuf *o, const char *p, size_t n)
+{
+	if (o->err)
+		return o->err;
+	if (o->len + n > OUTBUF_SIZE && ob_flush(o) != 0)
+		return o->err;
+	if (n > OUTBUF_SIZE)
+		return ob_write_all(o, p, n);
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+	return 0;
+}
+
+static int ob_error(const struct outbuf *o, char *err, size_t errlen)
+{
+	if (o->err)
+		snprintf(err, errlen, "%s", o->errmsg);
+	return o->err;
+}
+
+/* Layout of one column. */
+enum {
+	COL_LEFT = 0x01,   /* value left-aligned */
+	COL_CUT = 0x02,    /* too long: cut, no '*' */
+	COL_CENTER = 0x04, /* title centred */
+	COL_SPORT = 0x08,
+	COL_DPORT = 0x10,
+	COL_SADDR = 0x20,
+	COL_DADDR = 0x40,
+	COL_PROTO = 0x80,
+};
+
+struct column {
+	const struct argus_field *f;
+	const char *label;
+	unsigned width;
+	unsigned kind;
+};
+
+struct service {
+	uint32_t key; /* proto << 16 | port, +1 so that 0 means empty */
+	char name[24];
+};
+
+#define SERVICE_SLOTS 512
+
+struct text_state {
+	const struct argus_host *host;
+};
+
+struct text_stream {
+	const struct argus_host *host;
+	struct column *cols;
+	size_t n;
+	unsigned flags;
+	char sep;
+	int title_done;
+	enum argus_format_style style;
+	char *vals;               /* n * VALUE_MAX: this record's texts */
+	size_t *lens;
+	int mac_names;            /* a smac or dmac column is printed */
+	char *line;
+	size_t linecap;
+	struct service *services; /* without ARGUS_OUT_NUMERIC */
+	struct outbuf out;
+};
+
+static int text_init(const struct argus_host *host, void **state, char *err, size_t errlen)
+{
+	struct text_state *s;
+
+	if (!host || host->size < sizeof(struct argus_host) || !host->field_format ||
+	    !host->field_find) {
+		snprintf(err, errlen, "host table too old");
+		return ARGUS_EINVAL;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return ARGUS_ENOMEM;
+	}
+	s->host = host;
+	*state = s;
+	return 0;
+}
+
+static void text_fini(void *state) { free(state); }
+
+static void text_free(struct text_stream *t)
+{
+	if (!t)
+		return;
+	free(t->cols);
+	free(t->vals);
+	free(t->lens);
+	free(t->line);
+	free(t->services);
+	free(t->out.buf);
+	free(t);
+}
+
+static unsigned column_kind(const struct argus_field *f)
+{
+	unsigned k = 0;
+
+	/* flgs and dir come padded already ("  <-" stays "  <- " in a column) */
+	if (f->flags & ARGUS_FIELD_F_PAD)
+		k |= COL_CUT | COL_LEFT;
+	if (strcmp(f->name, "sport") == 0)
+		k |= COL_SPORT | COL_LEFT;
+	else if (strcmp(f->name, "dport") == 0)
+		k |= COL_DPORT | COL_LEFT;
+	else if (strcmp(f->name, "saddr") == 0)
+		k |= COL_SADDR;
+	else if (strcmp(f->name, "daddr") == 0)
+		k |= COL_DADDR;
+	else if (strcmp(f->name, "tcpopt") == 0)
+		k |= COL_LEFT;
+	else if (strcmp(f->name, "proto") == 0)
+		k |= COL_PROTO;
+	else if (strcmp(f->name, "cause") == 0)
+		k |= COL_CUT;
+	else if (strcmp(f->name, "seq") == 0)
+		k |= COL_CENTER;
+	else if (f->flags & ARGUS_FIELD_F_NUMERIC_PORT)
+		k |= COL_LEFT;
+	return k;
+}
+
+static int text_open(void *state, int fd, const struct argus_output_opts *opts, void **stream,
+		     char *err, size_t errlen)
+{
+	static const char *const defaults[] = {"stime", "flgs", "proto", "saddr", "sport", "dir",
+					       "daddr", "dport", "pkts",  "bytes", "state"};
+	const struct text_state *s = state;
+	struct text_stream *t;
+	size_t i;
+
+	t = calloc(1, sizeof *t);
+	if (!t)
+		goto nomem;
+	t->host = s->host;
+	t->out.fd = fd;
+	t->flags = opts ? opts->flags : 0;
+	t->sep = opts ? opts->separator : 0;
+	if (t->sep == '\n' || t->sep == '\r') {
+		snprintf(err, errlen, "text: the separator cannot be a line break");
+		text_free(t);
+		return ARGUS_EINVAL;
+	}
+	t->style = (t->flags & ARGUS_OUT_UNIX_TIME) ? ARGUS_FORMAT_TEXT_UNIX : ARGUS_FORMAT_TEXT;
+	t->n = opts && opts->n_fields ? opts->n_fields : sizeof defaults / sizeof defaults[0];
+	t->cols = calloc(t->n, sizeof *t->cols);
+	t->vals = malloc(t->n * VALUE_MAX);
+	t->lens = calloc(t->n, sizeof *t->lens);
+	t->linecap = t->n * (WIDTH_MAX + VALUE_MAX + 2) + 4;
+	t->line = malloc(t->linecap);
+	t->out.buf = malloc(OUTBUF_SIZE);
+	if (!(t->flags & ARGUS_OUT_NUMERIC))
+		t->services = calloc(SERVICE_SLOTS, sizeof *t->services);
+	if (!t->cols || !t->vals || !t->lens || !t->line ||
+	    !t->out.buf || (!(t->flags & ARGUS_OUT_NUMERIC) && !t->services))
+		goto nomem;
+	for (i = 0; i < t->n; i++) {
+		struct column *c = &t->cols[i];
+		const struct argus_field *f =
+			opts && opts->n_fields ? opts->fields[i] : s->host->field_find(defaults[i]);
+
+		if (!f || !f->get || !f->name) {
+			snprintf(err, errlen, "text: field %zu is missing", i + 1);
+			text_free(t);
+			return ARGUS_EINVAL;
+		}
+		c->f = f;
+		c->label = f->label ? f->label : f->name;
+		c->width = f->width ? f->width : (unsigned)strlen(c->label);
+		if (c->width == 0)
+			c->width = 1;
+		if (c->width > WIDTH_MAX)
+			c->width = WIDTH_MAX;
+		c->kind = column_kind(f);
+		if (strcmp(f->name, "smac") == 0 || strcmp(f->name, "dmac") == 0)
+			t->mac_names = 1;
+	}
+	*stream = t;
+	return 0;
+nomem:
+	text_free(t);
+	snprintf(err, errlen, "out of memory");
+	return ARGUS_ENOMEM;
+}
+
+/* Lay S (n bytes) out in width w at p; returns the bytes written. */
+static size_t layout(char *p, const char *s, size_t n, unsigned w, unsigned kind)
+{
+	size_t pad;
+
+	if (n > w) {
+		if (kind & COL_CUT) {
+			memcpy(p, s, w);
+		} else {
+			memcpy(p, s, w - 1);
+			p[w - 1] = '*';
+		}
+		return w;
+	}
+	pad = w - n;
+	if (kind & COL_CENTER) {
+		memset(p, ' ', pad / 2);
+		memcpy(p + pad / 2, s, n);
+		memset(p + pad / 2 + n, ' ', pad - pad / 2);
+	} else if (kind & COL_LEFT) {
+		memcpy(p, s, n);
+		memset(p + n, ' ', pad);
+	} else {
+		memset(p, ' ', pad);
+		memcpy(p + pad, s, n);
+	}
+	return w;
+}
+
+static int write_title(struct text_stream *t)
+{
+	char *p = t->line;
+	size_t i;
+
+	t->title_done = 1;
+	if (t->flags & ARGUS_OUT_NO_HEADER)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		const struct column *c = &t->cols[i];
+		size_t n = strnlen(c->label, VALUE_MAX);
+
+		if (t->sep) {
+			if (i)
+				*p++ = t->sep;
+			memcpy(p, c->label, n);
+			p += n;
+		} else {
+			/* labels are cut, never marked */
+			p += layout(p, c->label, n, c->width, (c->kind & COL_CENTER) | COL_CUT);
+			*p++ = ' ';
+		}
+	}
+	*p++ = '\n';
+	return ob_append(&t->out, t->line, (size_t)(p - t->line));
+}
+
+/* Service name of a TCP/UDP port, cached. */
+static const char *service(struct text_stream *t, uint8_t proto, unsigned port)
+{
+	uint32_t key = ((uint32_t)proto << 16 | port) + 1;
+	struct service *sv = &t->services[(port * 31u + proto) % SERVICE_SLOTS];
+
+	if (sv->key != key) {
+		struct servent se, *res = NULL;
+		char buf[1024];
+
+		sv->key = key;
+		sv->name[0] = '\0';
+		if (getservbyport_r(htons((uint16_t)port), proto == 6 ? "tcp" : "udp", &se, buf,
+				    sizeof buf, &res) == 0 &&
+		    res && res->s_name)
+			snprintf(sv->name, sizeof sv->name, "%s", res->s_name);
+	}
+	return sv->name[0] ? sv->name : NULL;
+}
+
+/* LLC SAP names ra shows without -n ("" for the null SAP). */
+static const char *sap_name(unsigned sap, char *buf, size_t len)
+{
+	static const struct {
+		uint8_t sap;
+		const char *name;
+	} names[] = {
+		{0x02, "gsap"},	  {0x03, "isap"},   {0x04, "snapath"}, {0x06, "ipsap"}, {0x08, "sna1"},
+		{0x0c, "sna2"},	  {0x0e, "p-nm"},   {0x18, "ti"},      {0x42, "stp"},	{0x4e, "eia"},
+		{0x7e, "x25"},	  {0x80, "xns"},    {0x86, "nestar"},  {0x8e, "p-aslm"}, {0x98, "arp"},
+		{0xaa, "snap"},	  {0xba, "vine1"},  {0xbc, "vine2"},   {0xe0, "netware"},
+		{0xf0, "netbios"}, {0xf4, "ibmnm"}, {0xf8, "rpl1"},    {0xfa, "ub"},	{0xfc, "rpl2"},
+		{0xfe, "clns"},	  {0xff, "gbl"},
+	};
+	size_t i;
+
+	if (sap == 0)
+		return "";
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].sap == sap)
+			return names[i].name;
+	snprintf(buf, len, "0x%02x", sap & 0xffu);
+	return buf;
+}
+
+/* Ports as ra shows them without -n; NULL to keep the field's own text. */
+static const char *named_port(struct text_stream *t, const struct argus_record *rec,
+			      const struct argus_value *v, char *buf, size_t len)
+{
+	const struct argus_flow_key *k = &rec->key;
+
+	if (v->type != ARGUS_VALUE_UINT || !(rec->present & ARGUS_HAS_FLOW))
+		return NULL;
+	if (k->family == ARGUS_KEY_ETHER)
+		return sap_name((unsigned)v->v.u, buf, len);
+	if (k->family == ARGUS_KEY_IPV6 && k->proto == 58) {
+		snprintf(buf, len, "0x%04x", (unsigned)(v->v.u & 0xffffu)); /* type, code */
+		return buf;
+	}
+	if ((k->family == ARGUS_KEY_IPV4 || k->family == ARGUS_KEY_IPV6) &&
+	    (k->proto == 6 || k->proto == 17))
+		return service(t, k->proto, (unsigned)v->v.u);
+	return NULL;
+}
+
+static int text_write(void *stream, const struct argus_record *rec, char *err, size_t errlen)
+{
+	struct text_stream *t = stream;
+	int mar = rec->kind == ARGUS_RECORD_MAR;
+	int named_ports = !(t->flags & ARGUS_OUT_NUMERIC) && !mar;
+	char *p = t->line;
+	size_t i;
+
+	if (t->out.err)
+		return ob_error(&t->out, err, errlen);
+	if (mar && !(t->flags & ARGUS_OUT_SHOW_MAR))
+		return 0;
+	if (!t->title_done && write_title(t) != 0)
+		return ob_error(&t->out, err, errlen);
+
+	for (i = 0; i < t->n; i++) {
+		const struct column *c = &t->cols[i];
+		char *val = t->vals + i * VALUE_MAX;
+		struct argus_value v;
+
+		t->lens[i] = 0;
+		val[0] = '\0';
+		if (!c->f->get(rec, &v))
+			continue;
+		if (v.type == ARGUS_VALUE_MAC && (c->kind & (COL_SADDR | COL_DADDR)) && !t->mac_names) {
+			/* ra names ff:ff:ff:ff:ff:ff "Broadcast" in address columns only
+			 * when a MAC column is printed too */
+			const uint8_t *m = v.v.mac;
+
+			t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "%02x:%02x:%02x:%02x:%02x:%02x",
+						      m[0], m[1], m[2], m[3], m[4], m[5]);
+			continue;
+		}
+		if (named_ports && (c->kind & (COL_SPORT | COL_DPORT))) {
+			char buf[16];
+			const char *name = named_port(t, rec, &v, buf, sizeof buf);
+
+			if (name) {
+				t->lens[i] = strlen(name) < VALUE_MAX ? strlen(name) : VALUE_MAX - 1;
+				memcpy(val, name, t->lens[i]);
+				continue;
+			}
+		}
+		t->lens[i] = t->host->field_format(c->f, &v, t->style, val, VALUE_MAX);
+		/* without -n ra calls an ethertype it cannot name "unknown" */
+		if (named_ports && (c->kind & COL_PROTO) && rec->key.family == ARGUS_KEY_ETHER &&
+		    t->lens[i] && strspn(val, "0123456789") == t->lens[i])
+			t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "unknown");
+	}
+
+	if (t->sep) {
+		for (i = 0; i < t->n; i++) {
+			if (i)
+				*p++ = t->sep;
+			memcpy(p, t->vals + i * VALUE_MAX, t->lens[i]);
+			p += t->lens[i];
+		}
+	} else {
+		for (i = 0; i < t->n; i++) {
+			const struct column *c = &t->cols[i];
+			const char *val = t->vals + i * VALUE_MAX;
+			unsigned kind = c->kind;
+
+			if (i) {
+				/* "addr.port": ra joins a port to the address before it */
+				const struct column *prev = &t->cols[i - 1];
+				int join = !mar && t->lens[i] &&
+					   (((kind & COL_SPORT) && (prev->kind & COL_SADDR)) ||
+					    ((kind & COL_DPORT) && (prev->kind & COL_DADDR)));
+				*p++ = join ? '.' : ' ';
+			}
+			if (mar && (kind & (COL_SPORT | COL_DPORT)))
+				kind &= ~(unsigned)COL_LEFT;
+			p += layout(p, val, t->lens[i], c->width, kind & ~(unsigned)COL_CENTER);
+		}
+		while (p > t->line && p[-1] == ' ')
+			p--;
+	}
+	*p++ = '\n';
+	if (ob_append(&t->out, t->line, (size_t)(p - t->line)) != 0)
+		return ob_error(&t->out, err, errlen);
+	return 0;
+}
+
+static int text_flush(void *stream, char *err, size_t errlen)
+{
+	struct text_stream *t = stream;
+
+	ob_flush(&t->out);
+	return ob_error(&t->out, err, errlen);
+}
+
+static int text_close(void *stream, char *err, size_t errlen)
+{
+	struct text_stream *t = stream;
+	int rc;
+
+	if (!t)
+		return 0;
+	ob_flush(&t->out);
+	rc = ob_error(&t->out, err, errlen);
+	text_free(t);
+	return rc;
+}
+
+static const struct argus_output_ops text_ops = {
+	.open = text_open,
+	.write = text_write,
+	.flush = text_flush,
+	.close = text_close,
+};
+
+static const struct argus_plugin text_plugin = {
+	.abi_major = ARGUS_ABI_MAJOR,
+	.abi_minor = ARGUS_ABI_MINOR,
+	.size = sizeof(struct argus_plugin),
+	.kind = ARGUS_PLUGIN_OUTPUT,
+	.name = "text",
+	.version = "0.1.0",
+	.summary = "Argus ra's columns (aligned, or joined by a separator)",
+	.init = text_init,
+	.fini = text_fini,
+	.ops.output = &text_ops,
+};
+
+ARGUS_PLUGIN_DEFINE(text, text_plugin)
