@@ -331,7 +331,7 @@ static void emit_flow(struct argus_flowtable *ft, struct flow *f)
 
 	if (f->spkts + f->dpkts == 0)
 		return;
-	memset(rec, 0, offsetof(struct argus_record, ext));
+	memset(rec, 0, sizeof *rec);
 	rec->kind = ARGUS_RECORD_FLOW;
 	rec->cause = f->reported ? ARGUS_CAUSE_STATUS : ARGUS_CAUSE_START;
 	rec->present = ARGUS_HAS_TRANSPORT | ARGUS_HAS_FLOW | ARGUS_HAS_TIME | ARGUS_HAS_METRIC;

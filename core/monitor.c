@@ -38,7 +38,7 @@ static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now
 	struct argus_record rec;
 	const struct argus_flowtable_stats *st = argus_flowtable_stats(m->ft);
 
-	memset(&rec, 0, offsetof(struct argus_record, ext));
+	memset(&rec, 0, sizeof rec);
 	rec.kind = ARGUS_RECORD_MAR;
 	rec.cause = (uint8_t)cause;
 	rec.present = ARGUS_HAS_MAR | ARGUS_HAS_TRANSPORT;

@@ -49,6 +49,10 @@ enum argus_cause {
 #define ARGUS_HAS_MAR 0x0800u       /* mar */
 #define ARGUS_HAS_APPBYTES 0x1000u  /* metric carries application bytes */
 #define ARGUS_HAS_AGR 0x2000u       /* aggregation: trans count */
+#define ARGUS_HAS_JITTER 0x4000u    /* sjit, djit */
+#define ARGUS_HAS_PSIZE 0x8000u     /* packet size minimum and maximum */
+#define ARGUS_HAS_MPLS 0x10000u     /* MPLS label stacks */
+#define ARGUS_HAS_USERDATA 0x20000u /* first payload bytes (-U) */
 
 /* Kinds of flow key. */
 enum argus_key_family {
@@ -212,6 +216,20 @@ struct argus_mar {
 			   * (192.0.2.1 -> 0xc0000201, string "ab" -> 0x61620000) */
 };
 
+/* Inter-packet time statistics of one direction (Argus -J), microseconds. */
+struct argus_jitter_stats {
+	uint32_t n;
+	float min, mean, stddev, max;
+};
+
+struct argus_jitter {
+	struct argus_jitter_stats active, idle;
+	uint8_t valid; /* 0x01 active, 0x02 idle */
+};
+
+#define ARGUS_MPLS_MAX 4
+#define ARGUS_USERDATA_MAX 256
+
 /* Extra, plugin-defined data carried with a record.  Registered fields may
  * read it (issue: plugin SDK); the host treats it as opaque bytes. */
 #define ARGUS_RECORD_EXT_MAX 256
@@ -252,6 +270,14 @@ struct argus_record {
 	struct argus_mar mar;
 
 	uint8_t ext[ARGUS_RECORD_EXT_MAX];
+
+	struct argus_jitter sjit, djit;
+	uint16_t spsize_min, spsize_max; /* wire lengths, ARGUS_HAS_PSIZE */
+	uint16_t dpsize_min, dpsize_max;
+	uint8_t n_smpls, n_dmpls;       /* label stack entries, ARGUS_HAS_MPLS */
+	uint32_t smpls[ARGUS_MPLS_MAX], dmpls[ARGUS_MPLS_MAX];
+	uint16_t suser_len, duser_len;  /* bytes in suser/duser, ARGUS_HAS_USERDATA */
+	uint8_t suser[ARGUS_USERDATA_MAX], duser[ARGUS_USERDATA_MAX];
 };
 
 /* Encapsulation bits (Argus ENCAPS DSR). */
