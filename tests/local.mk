@@ -45,8 +45,8 @@ tests_unit_test_outputs_LDADD = $(UNIT_LDADD) $(JANSSON_LIBS)
 
 tests_unit_test_binary_SOURCES = tests/unit/test_binary.c plugins/outputs/binary/binary.c \
 	plugins/outputs/binary/encode.c plugins/outputs/binary/decode.c
-tests_unit_test_binary_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_binary_LDADD = $(UNIT_LDADD)
+tests_unit_test_binary_CFLAGS = $(UNIT_CFLAGS) $(ZLIB_CFLAGS)
+tests_unit_test_binary_LDADD = $(UNIT_LDADD) $(ZLIB_LIBS)
 
 tests_unit_test_filter_ra_SOURCES = tests/unit/test_filter_ra.c plugins/filters/ra/ra.c \
 	plugins/filters/ra/lexer.c plugins/filters/ra/parser.c plugins/filters/ra/eval.c

@@ -3,7 +3,7 @@
 # of the capture shipped in the repository as JSON Lines.
 set -eu
 cd "$(dirname "$0")/.."
-need="build-essential autoconf automake libtool libltdl-dev pkg-config libpcap-dev libjansson-dev libcmocka-dev python3"
+need="build-essential autoconf automake libtool libltdl-dev pkg-config libpcap-dev zlib1g-dev libjansson-dev libcmocka-dev python3"
 missing=""
 for p in $need; do
 	dpkg -s "$p" > /dev/null 2>&1 || missing="$missing $p"

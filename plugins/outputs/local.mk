@@ -5,6 +5,8 @@ pluginoutputs_LTLIBRARIES += plugins/outputs/binary.la plugins/outputs/csv.la \
 plugins_outputs_binary_la_SOURCES = plugins/outputs/binary/binary.c \
 	plugins/outputs/binary/wire.h plugins/outputs/binary/encode.c \
 	plugins/outputs/binary/decode.c
+plugins_outputs_binary_la_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+plugins_outputs_binary_la_LIBADD = $(ZLIB_LIBS)
 plugins_outputs_binary_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 plugins_outputs_csv_la_SOURCES = plugins/outputs/csv/csv.c
