@@ -583,6 +583,7 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 	uint8_t cls = CLASS_IP, decoder = 0;
 	uint32_t hash, idx;
 	int dir = ARGUS_DIR_SRC;
+	enum argus_flow_verdict verdict = ARGUS_FLOW_CONTINUE;
 	struct frag_entry *fe = NULL;
 
 	ft->stats.packets++;
@@ -645,6 +646,17 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 	key_reverse(&k, &rk);
 	hash = key_hash(&k);
 	idx = table_find(ft, hash, &k, &rk, &dir);
+	if (idx != NIL && decoder) {
+		const struct decoder_slot *d = &ft->decoders[decoder - 1];
+		struct flow *f = flow_at(ft, idx);
+		verdict = d->ops->update(d->state, flow_state(f), pkt, dir);
+		if (verdict == ARGUS_FLOW_RESTART) {
+			/* a new connection on the same key: the old one ends without pkt */
+			emit_flow(ft, f);
+			flow_destroy(ft, idx);
+			idx = NIL;
+		}
+	}
 	if (idx == NIL) {
 		idx = flow_create(ft, &k, hash, cls, decoder, pkt->ts_us);
 		if (idx == NIL) {
@@ -655,6 +667,10 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		if (!decoder && (pkt->flags & ARGUS_PKT_FRAGMENT) &&
 		    !(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT))
 			flow_at(ft, idx)->flags |= ARGUS_FLAG_FRAG_ONLY;
+		if (decoder) {
+			const struct decoder_slot *d = &ft->decoders[decoder - 1];
+			verdict = d->ops->update(d->state, flow_state(flow_at(ft, idx)), pkt, dir);
+		}
 	}
 	if (fe) {
 		memcpy(fe->saddr, k.saddr, 16);
@@ -667,13 +683,9 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		fe->expires_us = pkt->ts_us + (int64_t)ft->cfg.frag_timeout_s * 1000000;
 	}
 	account(ft, idx, dir, pkt);
-	if (decoder) {
-		const struct decoder_slot *d = &ft->decoders[decoder - 1];
-		struct flow *f = flow_at(ft, idx);
-		if (d->ops->update(d->state, flow_state(f), pkt, dir) == ARGUS_FLOW_CLOSE) {
-			emit_flow(ft, f);
-			flow_destroy(ft, idx);
-		}
+	if (verdict == ARGUS_FLOW_CLOSE) {
+		emit_flow(ft, flow_at(ft, idx));
+		flow_destroy(ft, idx);
 	}
 }
 

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define ARGUS_ABI_MAJOR 1
-#define ARGUS_ABI_MINOR 0
+#define ARGUS_ABI_MINOR 1
 
 /* Return codes (negative). */
 #define ARGUS_OK 0
@@ -91,6 +91,15 @@ struct argus_host {
 enum argus_flow_verdict {
 	ARGUS_FLOW_CONTINUE = 0,
 	ARGUS_FLOW_CLOSE = 1, /* the flow ended (TCP FIN/RST exchange): emit and free it */
+	/* (1.1) The connection is over (TCP: both FINs acknowledged, or a
+	 * reset) but its stragglers (last or duplicate ACKs, a repeated RST)
+	 * still belong to it, as in Argus 3.0.8: keep the flow and emit it
+	 * when idle; the host may shorten its idle timeout from now on. */
+	ARGUS_FLOW_ENDED = 2,
+	/* (1.1) PKT opens a new connection on this key (a SYN after a FIN or
+	 * RST exchange): emit and free the flow WITHOUT PKT, then create a new
+	 * flow from PKT (key() and update() are called again for it). */
+	ARGUS_FLOW_RESTART = 3,
 };
 
 struct argus_decoder_ops {
@@ -108,7 +117,9 @@ struct argus_decoder_ops {
 	int (*key)(void *state, const struct argus_packet *pkt, struct argus_flow_key *key);
 
 	/* Account PKT into the flow's private state.  dir is ARGUS_DIR_SRC when
-	 * the packet goes from the flow's originator, ARGUS_DIR_DST otherwise. */
+	 * the packet goes from the flow's originator, ARGUS_DIR_DST otherwise.
+	 * Called before the host counts PKT into the flow, so that a RESTART
+	 * verdict leaves PKT out of the old flow's record. */
 	enum argus_flow_verdict (*update)(void *state, void *flow_state,
 					   const struct argus_packet *pkt, int dir);
 

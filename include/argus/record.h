@@ -67,7 +67,12 @@ enum argus_key_family {
  * IPv4 addresses are in saddr[0..3]/daddr[0..3], IPv6 in all 16 bytes,
  * Ethernet addresses in [0..5]; all in network byte order.
  * sport/dport are host-order TCP/UDP ports.  For ICMP, sport holds
- * (type << 8 | code) and dport the echo identifier (0 if none).
+ * (type << 8 | code) and dport Argus's identifier as x86 Argus holds it (it
+ * writes it little-endian): the echo identifier, the quoted destination port
+ * (port unreachable) or protocol (protocol unreachable), the first two bytes
+ * of the quoted destination copied as in memory (net/host unreachable and
+ * redirect: 10.30.4.4 -> 0x1e0a, which ra 3.0.8 shows as 0x0a1e), else 0.
+ * An ICMP echo reply is keyed as its request with sport/dport swapped.
  * ETHER (non-IP): saddr/daddr the source/destination MAC, ethertype the
  * Ethernet type (0 for 802.3 + LLC), sport/dport the SSAP/DSAP.
  * ARP: ethertype 0x0806 (RARP 0x8035), saddr[0..3]/daddr[0..3] the sender/
@@ -78,7 +83,13 @@ enum argus_key_family {
 struct argus_flow_key {
 	uint8_t family;     /* enum argus_key_family */
 	uint8_t proto;      /* IP protocol number (0 for non-IP) */
-	uint16_t ethertype; /* host order; for non-IP keys and ARP */
+	/* Host order; for non-IP keys and ARP.  IP keys: a decoder's extra key
+	 * word, Argus's bytes 14-15 of the IPv4 FLOW DSR as x86 Argus holds it
+	 * (it writes it little-endian): the ICMP echo sequence number, the last
+	 * two bytes of the quoted destination for ICMP net/host unreachable
+	 * and redirect, the DNS id for IPv4 UDP port 53; else 0.  Hashed and
+	 * compared like the rest of the key, not swapped by the reverse key. */
+	uint16_t ethertype;
 	uint16_t sport;
 	uint16_t dport;
 	uint8_t saddr[16];
@@ -173,7 +184,12 @@ struct argus_tcp {
 	uint32_t options;  /* ARGUS_TCP_OPT_* bits */
 	uint32_t synack_us; /* SYN -> SYN/ACK */
 	uint32_t ackdat_us; /* SYN/ACK -> ACK */
-	uint8_t have_dst;   /* dst block valid */
+	/* 1: Argus's full TCP object (30 words, both blocks; dst zero when the
+	 * responder sent nothing).  0: the 5-word init object (status, src
+	 * seqbase, options, src win/flags/winshift), which Argus writes while
+	 * only the flow's first packet was modelled or when the flow began
+	 * with a RST; Argus 3.0.8 writes win = 0 in it. */
+	uint8_t have_dst;
 	struct argus_tcp_dir src, dst;
 };
 

@@ -30,7 +30,8 @@ static int collect(void *ctx, const struct argus_record *rec)
 	return 0;
 }
 
-/* A UDP decoder that closes a flow when it sees destination port 9 ("end"). */
+/* A UDP decoder that closes a flow when it sees destination port 9 ("end")
+ * and restarts it on a second packet to port 10. */
 static const uint8_t udp_protos[] = {17};
 static int fake_key(void *s, const struct argus_packet *p, struct argus_flow_key *k)
 {
@@ -44,10 +45,15 @@ static int fake_key(void *s, const struct argus_packet *p, struct argus_flow_key
 static enum argus_flow_verdict fake_update(void *s, void *fs, const struct argus_packet *p, int dir)
 {
 	uint32_t *n = fs;
+	uint32_t before = (*n)++;
+	int dport = p->l4[2] << 8 | p->l4[3];
 	(void)s;
 	(void)dir;
-	(*n)++;
-	return (p->l4[2] << 8 | p->l4[3]) == 9 ? ARGUS_FLOW_CLOSE : ARGUS_FLOW_CONTINUE;
+	if (dport == 9)
+		return ARGUS_FLOW_CLOSE;
+	if (dport == 10 && before > 0)
+		return ARGUS_FLOW_RESTART; /* like a SYN after a finished connection */
+	return ARGUS_FLOW_CONTINUE;
 }
 static void fake_fill(void *s, const void *fs, struct argus_record *rec)
 {
@@ -162,6 +168,23 @@ static void test_decoder_close(void **st)
 	argus_flowtable_free(ft);
 }
 
+static void test_decoder_restart(void **st)
+{
+	struct argus_flowtable *ft = new_table(0, 1000);
+	(void)st;
+	send_udp(ft, 1 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 7, 10, 1);
+	send_udp(ft, 2 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 7, 10, 1);
+	assert_int_equal(n_recs, 1); /* the old connection, without the new packet */
+	assert_int_equal(recs[0].spkts, 1);
+	assert_int_equal(recs[0].ltime_us, 1 * SEC);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_int_equal(recs[1].spkts, 1);
+	assert_int_equal(recs[1].stime_us, 2 * SEC);
+	assert_int_equal(argus_flowtable_stats(ft)->flows, 2);
+	argus_flowtable_free(ft);
+}
+
 static void test_cap_emits_oldest(void **st)
 {
 	struct argus_flowtable *ft = new_table(0, 2);
@@ -233,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_idle_timeout_fires_on_time),
 		cmocka_unit_test(test_status_reports_carry_interval_counts),
 		cmocka_unit_test(test_decoder_close),
+		cmocka_unit_test(test_decoder_restart),
 		cmocka_unit_test(test_cap_emits_oldest),
 		cmocka_unit_test(test_generic_ip_and_fragments),
 		cmocka_unit_test(test_many_flows),
