@@ -375,6 +375,22 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* a bad capture filter is a usage error, found before any input is read */
+	if (bpf) {
+		pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+		struct bpf_program prog;
+		if (dead && pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "capture filter '%s': %s", bpf, pcap_geterr(dead));
+			pcap_close(dead);
+			free(bpf);
+			return EXIT_USAGE;
+		}
+		if (dead) {
+			pcap_freecode(&prog);
+			pcap_close(dead);
+		}
+	}
+
 	memset(&cfg, 0, sizeof cfg);
 	cfg.status_interval_s = status_interval;
 	cfg.want_mac = want_mac;

@@ -260,12 +260,15 @@ enum argus_dissect_result argus_dissect(int dlt, const uint8_t *data, uint32_t c
 			return ARGUS_DISSECT_MALFORMED;
 		pkt->l2 = data;
 		pkt->encaps |= ARGUS_ENCAPS_SLL;
+		/* the cooked header was never on the wire: Argus leaves it out of bytes */
+		pkt->wirelen = wirelen >= 16 ? wirelen - 16 : 0;
 		return dissect_network(rd16(data + 14), data + 16, caplen - 16, pkt);
 	case DLT_LINUX_SLL2:
 		if (caplen < 20)
 			return ARGUS_DISSECT_MALFORMED;
 		pkt->l2 = data;
 		pkt->encaps |= ARGUS_ENCAPS_SLL;
+		pkt->wirelen = wirelen >= 20 ? wirelen - 20 : 0;
 		return dissect_network(rd16(data), data + 20, caplen - 20, pkt);
 	default:
 		return ARGUS_DISSECT_MALFORMED;

@@ -42,10 +42,10 @@ import json, sys
 print(sum(o["spkts"] + o["dpkts"] for o in map(json.loads, open(sys.argv[1]))))' "$TMP/s.json")
 same "$pk" 234 "the records count all 234 packets of sample.pcap"
 
-"$RA" -r "$TMP/s.argus" -F csv > "$TMP/s.csv"
+"$RA" -r "$TMP/s.argus" -F csv | tr -d "\r" > "$TMP/s.csv"
 same "$(head -1 "$TMP/s.csv" | cut -d, -f3-7)" "stime,ltime,dur,flgs,proto" "ra -F csv starts with a header line"
 
-cat "$TMP/s.argus" | "$RA" -r - -F csv -s proto - tcp > "$TMP/tcp.csv"
+cat "$TMP/s.argus" | "$RA" -r - -F csv -s proto - tcp | tr -d "\r" > "$TMP/tcp.csv"
 n_tcp=$(tail -n +2 "$TMP/tcp.csv" | grep -c '^tcp$')
 n_all=$(tail -n +2 "$TMP/tcp.csv" | wc -l)
 n_tcp_json=$(grep -c '"proto":"tcp"' "$TMP/s.json")
@@ -64,7 +64,7 @@ same "$pk2" "$pk" "with -P tcp,icmp every packet is still counted"
 check "with -P tcp,icmp UDP traffic becomes generic IP flows without ports" \
 	sh -c '! grep -q "\"proto\":\"udp\".*\"sport\":[1-9]" "$0"' "$TMP/ti.json"
 
-"$ARGUS" -X -r "$DATA/sample.pcap" -w - - udp | "$RA" -r - -F csv -s proto > "$TMP/udp.csv"
+"$ARGUS" -X -r "$DATA/sample.pcap" -w - - udp | "$RA" -r - -F csv -s proto | tr -d "\r" > "$TMP/udp.csv"
 same "$(tail -n +2 "$TMP/udp.csv" | sort -u | tr '\n' ' ')" "udp " "a trailing BPF filter (udp) keeps only UDP packets"
 
 "$RA" -r "$TMP/s.argus" -n -s stime saddr daddr proto > "$TMP/text"

@@ -39,7 +39,7 @@ fi
 
 # all packets: flows plus the malformed junk, nothing lost
 total=$(grep '^packets=' "$TMP/t.sum" | cut -d= -f2)
-got=$("$RA" -r "$TMP/t.argus" -F csv -s pkts | tail -n +2 | awk '{ s += $1 } END { print s + 0 }')
+got=$("$RA" -r "$TMP/t.argus" -F csv -s pkts | tr -d "\r" | tail -n +2 | awk '{ s += $1 } END { print s + 0 }')
 malformed=$(grep '^packets_malformed=' "$TMP/t.sum" | cut -d= -f2)
 if [ "$got" -le "$total" ] && [ "$got" -ge $((total - malformed)) ]; then
 	ok "records hold all $((total - malformed)) flow packets ($got of $total incl. junk)"

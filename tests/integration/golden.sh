@@ -15,12 +15,14 @@ golden_totals() {
 }
 # our ra: records as "proto lowaddr highaddr pkts bytes", sorted
 our_records() {
-	"$RA" -r "$1" -F csv -s proto saddr daddr pkts bytes | tail -n +2 |
+	"$RA" -r "$1" -F csv -s proto saddr daddr pkts bytes | tr -d "\r" | tail -n +2 |
 		awk -F, '{ a = $2; b = $3; if (a > b) { t = a; a = b; b = t } print $1, a, b, $4, $5 }' | sort
 }
+# (Argus ra prints ff:ff:ff:ff:ff:ff as "Broadcast" even with -n)
 golden_records() {
+	sed 's/,Broadcast,/,ff:ff:ff:ff:ff:ff,/g' "$1" |
 	awk -F, 'NR > 1 { a = $8; b = $11; if (a > b) { t = a; a = b; b = t }
-		print $7, a, b, $13 + $14, $15 + $16 }' "$1" | sort
+		print $7, a, b, $13 + $14, $15 + $16 }' | sort
 }
 
 for n in $names; do
@@ -42,7 +44,7 @@ for n in $names; do
 		continue
 	fi
 	"$ARGUS" -X -r "$G/$n.pcap" -w "$TMP/$n.argus" 2> "$TMP/err"
-	ours=$("$RA" -r "$TMP/$n.argus" -F csv -s pkts bytes | tail -n +2 |
+	ours=$("$RA" -r "$TMP/$n.argus" -F csv -s pkts bytes | tr -d "\r" | tail -n +2 |
 		awk -F, '{ p += $1; b += $2 } END { print p + 0, b + 0 }')
 	theirs=$(golden_totals "$G/$n.csv")
 	same "$ours" "$theirs" "$n: packets and bytes accounted as Argus 3.0.8 does"

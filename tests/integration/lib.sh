@@ -21,7 +21,10 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
 not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
 skip() { _n=$((_n + 1)); echo "ok $_n - $* # SKIP"; }
-diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+# diag TEXT...: TAP comment lines; without arguments, standard input
+diag() {
+	if [ $# -gt 0 ]; then printf '%s\n' "$@" | sed 's/^/# /'; else sed 's/^/# /'; fi
+}
 # check DESCRIPTION COMMAND...: ok if the command succeeds
 check() {
 	_d=$1; shift

@@ -145,6 +145,7 @@ static void test_other_links(void **st)
 	n = 16 + pb_udp4(f + 16, IP4(1, 1, 1, 1), IP4(2, 2, 2, 2), 1, 2, 0);
 	assert_int_equal(argus_dissect(DLT_LINUX_SLL, f, (uint32_t)n, (uint32_t)n, 0, &pkt), ARGUS_DISSECT_IP);
 	assert_int_equal(pkt.proto, 17);
+	assert_int_equal(pkt.wirelen, n - 16); /* as Argus: the cooked header is not counted */
 	/* BSD loopback, AF_INET in host order of a little-endian writer */
 	memset(f, 0, sizeof f);
 	f[0] = 2;
