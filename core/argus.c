@@ -26,6 +26,7 @@
 #define SYSTEM_CONF "/etc/argus.conf"
 
 static volatile sig_atomic_t stop_requested;
+static char *bpf; /* the capture filter text, freed at exit */
 static struct argus_capture *current_capture;
 
 static void on_signal(int sig)
@@ -34,6 +35,12 @@ static void on_signal(int sig)
 	stop_requested = 1;
 	if (current_capture)
 		argus_capture_break(current_capture);
+}
+
+static void free_bpf(void)
+{
+	free(bpf);
+	bpf = NULL;
 }
 
 static void usage(FILE *out)
@@ -211,13 +218,13 @@ int main(int argc, char **argv)
 	uint32_t status_interval = 0, mar_interval = 0, snaplen = 65535;
 	int have_status = 0, have_mar = 0;
 	char err[1024];
-	char *bpf = NULL;
 	struct argus_flowtable_config cfg;
 	struct argus_monitor mon;
 	struct sigaction sa;
 	int opt, status = 0;
 
 	argus_log_set_program(argv[0]);
+	atexit(free_bpf);
 	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
@@ -382,7 +389,6 @@ int main(int argc, char **argv)
 		if (dead && pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "capture filter '%s': %s", bpf, pcap_geterr(dead));
 			pcap_close(dead);
-			free(bpf);
 			return EXIT_USAGE;
 		}
 		if (dead) {
@@ -435,13 +441,11 @@ int main(int argc, char **argv)
 	if (argus_monitor_start(&mon, &cfg, format, outpath, err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		argus_registry_fini();
-		free(bpf);
 		return strstr(err, "no output module") ? EXIT_USAGE : 1;
 	}
 	if (load_decoders(mon.ft, decoders) != 0) {
 		argus_monitor_finish(&mon, err, sizeof err);
 		argus_registry_fini();
-		free(bpf);
 		return EXIT_USAGE;
 	}
 
@@ -484,6 +488,5 @@ int main(int argc, char **argv)
 	}
 	argus_registry_fini();
 	argus_config_clear();
-	free(bpf);
 	return status;
 }

@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 		{"mar", no_argument, NULL, 'm'},
 		{NULL, 0, NULL, 0},
 	};
-	const char **inputs = calloc(MAX_INPUTS, sizeof *inputs);
+	static const char *inputs[MAX_INPUTS];
 	const char *field_words[MAX_FIELD_WORDS];
 	size_t n_inputs = 0, n_field_words = 0;
 	const char *format = NULL, *outpath = NULL, *rarc = NULL;
@@ -186,10 +186,6 @@ int main(int argc, char **argv)
 	int opt, status = 0, output_failed = 0;
 
 	argus_log_set_program(argv[0]);
-	if (!inputs) {
-		argus_log(ARGUS_LOG_ERROR, "out of memory");
-		return 1;
-	}
 	memset(&rs, 0, sizeof rs);
 	opterr = 1;
 	while ((opt = getopt_long(argc, argv, "+r:F:s:c:nuN:w:qL:h", longopts, NULL)) != -1) {
@@ -435,6 +431,5 @@ out:
 	argus_registry_fini();
 	argus_config_clear();
 	free(filter_text);
-	free(inputs);
 	return status;
 }
