@@ -30,7 +30,7 @@ void argus_progress_update(struct argus_progress *p, uint64_t bytes_done, uint64
 {
 	double now, elapsed, rate;
 
-	if (!p->enabled || (++p->calls & 0x3ff) != 0)
+	if (!p->enabled || (++p->calls & 0xff) != 0)
 		return;
 	now = monotonic_seconds();
 	if (now - p->last_draw < 0.25)
