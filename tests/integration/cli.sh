@@ -2,7 +2,7 @@
 # The programs end to end on the shipped sample capture: plugins, formats,
 # filters, decoder selection.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 15
 
 check "argus --version" sh -c '"$0" --version | grep -q "^argus "' "$ARGUS"
 check "ra --version" sh -c '"$0" --version | grep -q "^ra "' "$RA"
@@ -19,8 +19,9 @@ else
 	not_ok "--list-plugins lists the 3 decoders, 4 outputs and the ra filter"
 fi
 
-"$ARGUS" -X -r "$DATA/sample.pcap" -w "$TMP/s.argus"
+"$ARGUS" -X -r "$DATA/sample.pcap" -w "$TMP/s.argus" 2> "$TMP/s.err"
 same "$?" 0 "argus -r sample.pcap -w FILE exits 0"
+check "no progress line when stderr is not a terminal" test ! -s "$TMP/s.err"
 
 "$RA" -r "$TMP/s.argus" -F json > "$TMP/s.json"
 same "$?" 0 "ra -F json exits 0"
