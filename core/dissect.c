@@ -63,7 +63,6 @@ static enum argus_dissect_result dissect_ipv4(const uint8_t *p, uint32_t len,
 	pkt->ttl = p[8];
 	pkt->proto = p[9];
 	pkt->l3 = p;
-	pkt->encaps |= ARGUS_ENCAPS_IP;
 	if (ihl < 20 || tot < ihl) {
 		/* addresses are readable: account it, but no transport header */
 		pkt->flags |= ARGUS_PKT_TRUNCATED;
@@ -104,7 +103,6 @@ static enum argus_dissect_result dissect_ipv6(const uint8_t *p, uint32_t len,
 	pkt->tos = (uint8_t)(((p[0] & 0x0f) << 4) | (p[1] >> 4));
 	pkt->ttl = p[7];
 	pkt->l3 = p;
-	pkt->encaps |= ARGUS_ENCAPS_IPV6;
 	plen = rd16(p + 4);
 	/* a zero payload length is a jumbogram or a TSO/GSO capture: trust caplen */
 	if (plen != 0) {
