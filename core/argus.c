@@ -14,6 +14,7 @@
 #include <argus/plugin.h>
 
 #include "capture.h"
+#include "cmdline.h"
 #include "conf.h"
 #include "log.h"
 #include "monitor.h"
@@ -138,24 +139,6 @@ static int load_decoders(struct argus_flowtable *ft, const char *list)
 		argus_log(ARGUS_LOG_WARNING,
 			  "no decoder plugins found: every flow is accounted as generic IP");
 	return 0;
-}
-
-static char *join_args(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = calloc(1, len);
-	if (!s)
-		return NULL;
-	for (int i = 0; i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
 }
 
 static int64_t wall_now_us(void)
@@ -318,14 +301,9 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		int first = optind;
-		if (strcmp(argv[first], "-") == 0)
-			first++;
-		if (first < argc && !(bpf = join_args(argc - first, argv + first))) {
-			argus_log(ARGUS_LOG_ERROR, "out of memory");
-			return 1;
-		}
+	if (argus_trailing_expression(argc, argv, optind, &bpf) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "out of memory");
+		return 1;
 	}
 
 	if (argus_registry_init(err, sizeof err) != 0) {
@@ -333,10 +311,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (list_plugins) {
-		argus_registry_load_all(ARGUS_PLUGIN_DECODER, NULL);
-		argus_registry_load_all(ARGUS_PLUGIN_OUTPUT, NULL);
-		argus_registry_load_all(ARGUS_PLUGIN_FILTER, NULL);
-		argus_registry_print(stdout);
+		argus_registry_print_all(stdout);
 		argus_registry_fini();
 		return 0;
 	}

@@ -4,6 +4,7 @@ lib_LTLIBRARIES += core/libargus.la
 core_libargus_la_SOURCES = \
 	core/log.c core/log.h \
 	core/conf.c core/conf.h \
+	core/cmdline.c core/cmdline.h \
 	core/registry.c core/registry.h \
 	core/host.c core/host.h \
 	core/fieldtab.c core/fieldtab.h \

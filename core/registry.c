@@ -419,3 +419,11 @@ void argus_registry_print(FILE *out)
 		fprintf(out, " %s", roots[i]);
 	fputc('\n', out);
 }
+
+void argus_registry_print_all(FILE *out)
+{
+	argus_registry_load_all(ARGUS_PLUGIN_DECODER, NULL);
+	argus_registry_load_all(ARGUS_PLUGIN_OUTPUT, NULL);
+	argus_registry_load_all(ARGUS_PLUGIN_FILTER, NULL);
+	argus_registry_print(out);
+}

@@ -35,6 +35,8 @@ size_t argus_registry_count(void);
 const struct argus_module *argus_registry_at(size_t index);
 /* Print the loaded modules: name, kind, version, ABI, path. */
 void argus_registry_print(FILE *out);
+/* Load every module of every kind, then print them (--list-plugins). */
+void argus_registry_print_all(FILE *out);
 const char *argus_plugin_kind_name(enum argus_plugin_kind kind);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <argus/plugin.h>
 
+#include "core/cmdline.h"
 #include "core/conf.h"
 #include "core/fieldtab.h"
 #include "core/log.h"
@@ -58,24 +59,6 @@ static void usage(FILE *out)
 		"  -L, --plugin-dir DIR  look for plugins in DIR first\n"
 		"  --list-plugins        list the plugins found and exit\n"
 		"  -h, --help    this text;  --version  print the version\n");
-}
-
-static char *join_args(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = calloc(1, len);
-	if (!s)
-		return NULL;
-	for (int i = 0; i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
 }
 
 static int is_output_format(const char *name, char *err, size_t errlen)
@@ -267,14 +250,9 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		int first = optind;
-		if (strcmp(argv[first], "-") == 0)
-			first++;
-		if (first < argc && !(filter_text = join_args(argc - first, argv + first))) {
-			argus_log(ARGUS_LOG_ERROR, "out of memory");
-			return 1;
-		}
+	if (argus_trailing_expression(argc, argv, optind, &filter_text) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "out of memory");
+		return 1;
 	}
 
 	if (argus_registry_init(err, sizeof err) != 0) {
@@ -282,10 +260,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (list_plugins) {
-		argus_registry_load_all(ARGUS_PLUGIN_DECODER, NULL);
-		argus_registry_load_all(ARGUS_PLUGIN_OUTPUT, NULL);
-		argus_registry_load_all(ARGUS_PLUGIN_FILTER, NULL);
-		argus_registry_print(stdout);
+		argus_registry_print_all(stdout);
 		argus_registry_fini();
 		return 0;
 	}
