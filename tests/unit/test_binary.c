@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <argus/plugin.h>
 
@@ -218,6 +219,20 @@ static void assert_records_equal(const struct argus_record *a, const struct argu
 	assert_memory_equal(&a->tcp, &b->tcp, sizeof a->tcp);
 	assert_memory_equal(&a->icmp, &b->icmp, sizeof a->icmp);
 	assert_memory_equal(&a->mar, &b->mar, sizeof a->mar);
+	assert_memory_equal(&a->sjit, &b->sjit, sizeof a->sjit);
+	assert_memory_equal(&a->djit, &b->djit, sizeof a->djit);
+	assert_int_equal(a->spsize_min, b->spsize_min);
+	assert_int_equal(a->spsize_max, b->spsize_max);
+	assert_int_equal(a->dpsize_min, b->dpsize_min);
+	assert_int_equal(a->dpsize_max, b->dpsize_max);
+	assert_int_equal(a->n_smpls, b->n_smpls);
+	assert_int_equal(a->n_dmpls, b->n_dmpls);
+	assert_memory_equal(a->smpls, b->smpls, sizeof a->smpls);
+	assert_memory_equal(a->dmpls, b->dmpls, sizeof a->dmpls);
+	assert_int_equal(a->suser_len, b->suser_len);
+	assert_int_equal(a->duser_len, b->duser_len);
+	assert_memory_equal(a->suser, b->suser, a->suser_len);
+	assert_memory_equal(a->duser, b->duser, a->duser_len);
 }
 
 /* Write REC (after the stream's opening MAR) and read it back. */
@@ -1056,8 +1071,7 @@ static void test_golden_reencode(void **state)
 				continue;
 			len = argus_binary_encode_far(&rec, buf);
 			assert_int_equal(argus_binary_decode(buf, len, &again, err, sizeof err), 0);
-			/* the encoder writes the true orientation */
-			rec.reversed = 0;
+			/* a reversed key is written back reversed */
 			assert_records_equal(&rec, &again);
 		}
 		assert_int_equal(rc, 0);
@@ -1347,7 +1361,7 @@ static void test_foreign_forms(void **state)
 		0x10, 0x01, 0x05, 0x02, 3, 200, 0, 0,
 		/* AGR, 16-bit DATA DSR, an immediate DSR, an unknown DSR */
 		0x60, 0x04, 0x01, 0x02, 0, 0, 0, 9,
-		0x50, 0x90, 0x00, 0x02, 0xaa, 0xbb, 0xcc, 0xdd,
+		0x50, 0x90, 0x00, 0x02, 0x00, 0x40, 0x00, 0x00,
 		0x81, 0x02, 0x03, 0x04,
 		0x77, 0x00, 0x00, 0x02, 1, 2, 3, 4,
 		/* NETWORK TCP status form, then the ICMP DSR before nothing */
@@ -1377,6 +1391,18 @@ static void test_foreign_forms(void **state)
 	assert_int_equal(rec.tcp.dst.flags, 0x12);
 	assert_int_equal(rec.stime_us, 1600000000250000LL);
 	assert_int_equal(rec.ltime_us, 1600000002750000LL);
+	assert_true(rec.present & ARGUS_HAS_USERDATA);
+	assert_int_equal(rec.suser_len, 0);
+
+	/* a DATA DSR that counts more bytes than it holds: that record is bad */
+	{
+		uint8_t t[sizeof far];
+		memcpy(t, far, sizeof far);
+		t[64 + 7] = 5; /* count 5, 0 bytes held */
+		assert_int_equal(argus_binary_decode(t, sizeof t, &rec, err, sizeof err),
+				 AB_DECODE_CONTENT);
+		assert_non_null(strstr(err, "DATA DSR holds 0 bytes but counts 5"));
+	}
 
 	/* the bidirectional relative TIME alone */
 	{
@@ -1541,6 +1567,668 @@ static void test_large_stream(void **state)
 	free(recs);
 }
 
+/* ---- jitter, packet sizes, MPLS, user data ------------------------------------------------- */
+
+/* The NTH (0-based) DSR of TYPE in the record P[0..LEN), or NULL; its byte
+ * length in *dlen. */
+static const uint8_t *find_dsr(const uint8_t *p, size_t len, unsigned type, int nth, size_t *dlen)
+{
+	size_t off = 4, l;
+
+	while (off + 4 <= len) {
+		if (p[off] & 0x80u)
+			l = 4;
+		else if ((p[off + 1] & 0x80u) || p[off] == AB_DSR_DATA)
+			l = (size_t)ab_get16(p + off + 2) * 4;
+		else
+			l = (size_t)p[off + 3] * 4;
+		if (l == 0 || l > len - off)
+			return NULL;
+		if (p[off] == type && nth-- == 0) {
+			*dlen = l;
+			return p + off;
+		}
+		off += l;
+	}
+	return NULL;
+}
+
+static void sections_flow(struct argus_record *rec)
+{
+	static const struct argus_jitter_stats sa = {3, 1.5f, 2.25f, 0.5f, 4.0f};
+	static const struct argus_jitter_stats si = {7, 100.0f, 2000.5f, 300.25f, 9000.0f};
+	static const struct argus_jitter_stats di = {2, 10.0f, 11.0f, 1.0f, 12.0f};
+	size_t i;
+
+	base_flow(rec, ARGUS_KEY_IPV4, 17);
+	v4(rec->key.saddr, "10.0.0.1");
+	v4(rec->key.daddr, "10.0.0.2");
+	rec->key.sport = 40000;
+	rec->key.dport = 53;
+	rec->present |= ARGUS_HAS_NET | ARGUS_HAS_JITTER | ARGUS_HAS_PSIZE | ARGUS_HAS_MPLS |
+			ARGUS_HAS_USERDATA;
+	rec->sjit.valid = 0x03;
+	rec->sjit.active = sa;
+	rec->sjit.idle = si;
+	rec->djit.valid = 0x02;
+	rec->djit.idle = di;
+	rec->spsize_min = 60;
+	rec->spsize_max = 1514;
+	rec->dpsize_min = 42;
+	rec->dpsize_max = 98;
+	rec->n_smpls = 1;
+	rec->smpls[0] = 100u << 12 | 64;
+	rec->n_dmpls = 1;
+	rec->dmpls[0] = 300u << 12 | 0x100 | 63;
+	rec->suser_len = 5;
+	memcpy(rec->suser, "hello", 5);
+	rec->duser_len = ARGUS_USERDATA_MAX;
+	for (i = 0; i < ARGUS_USERDATA_MAX; i++)
+		rec->duser[i] = (uint8_t)(i * 7);
+}
+
+static void test_roundtrip_sections(void **state)
+{
+	static const uint8_t order[] = {AB_DSR_TRANSPORT, AB_DSR_FLOW,   AB_DSR_TIME, AB_DSR_METRIC,
+					AB_DSR_NETWORK,   AB_DSR_MPLS,   AB_DSR_JITTER, AB_DSR_IPATTR,
+					AB_DSR_PSIZE,     AB_DSR_DATA,   AB_DSR_DATA, AB_DSR_MAC,
+					AB_DSR_ENCAPS};
+	static uint8_t buf[AB_MAX_FAR_BYTES];
+	struct argus_record rec, out;
+	const uint8_t *d;
+	char err[ERRLEN];
+	size_t len, dlen, off, i;
+
+	(void)state;
+	sections_flow(&rec);
+	roundtrip(&rec, &out);
+	assert_records_equal(&rec, &out);
+
+	/* the layout Argus 3.0.8 writes, in its order */
+	len = argus_binary_encode_far(&rec, buf);
+	for (off = 4, i = 0; off < len; i++) {
+		assert_true(i < sizeof order);
+		assert_int_equal(buf[off], order[i]);
+		off += buf[off] == AB_DSR_DATA ? (size_t)ab_get16(buf + off + 2) * 4 : (size_t)buf[off + 3] * 4;
+	}
+	assert_int_equal(i, sizeof order);
+	d = find_dsr(buf, len, AB_DSR_JITTER, 0, &dlen);
+	assert_non_null(d);
+	assert_int_equal(dlen, 4 + 3 * 20);
+	assert_memory_equal(d, "\x46\x00\x0b\x10\x00\x00\x00\x03\x3f\xc0\x00\x00", 12);
+	d = find_dsr(buf, len, AB_DSR_PSIZE, 0, &dlen);
+	assert_non_null(d);
+	assert_int_equal(dlen, 12);
+	assert_memory_equal(d, "\x12\x00\x02\x03\x00\x3c\x05\xea\x00\x2a\x00\x62", 12);
+	d = find_dsr(buf, len, AB_DSR_MPLS, 0, &dlen);
+	assert_non_null(d);
+	assert_int_equal(dlen, 12);
+	assert_memory_equal(d, "\x44\x03\x11\x03\x00\x06\x40\x40\x00\x12\xc1\x3f", 12);
+	d = find_dsr(buf, len, AB_DSR_DATA, 0, &dlen);
+	assert_non_null(d);
+	assert_int_equal(dlen, 16);
+	assert_memory_equal(d, "\x50\x90\x00\x04\x00\x05\x00\x05hello\0\0\0", 16);
+	d = find_dsr(buf, len, AB_DSR_DATA, 1, &dlen);
+	assert_non_null(d);
+	assert_int_equal(dlen, 8 + ARGUS_USERDATA_MAX);
+	assert_memory_equal(d, "\x50\xa0\x00\x42\x01\x00\x01\x00", 8);
+
+	/* one direction only */
+	rec.dpsize_min = rec.dpsize_max = 0;
+	rec.n_dmpls = 0;
+	rec.dmpls[0] = 0;
+	memset(&rec.djit, 0, sizeof rec.djit);
+	rec.duser_len = 0;
+	len = argus_binary_encode_far(&rec, buf);
+	d = find_dsr(buf, len, AB_DSR_PSIZE, 0, &dlen);
+	assert_non_null(d);
+	assert_memory_equal(d, "\x12\x00\x06\x02\x00\x3c\x05\xea", 8);
+	d = find_dsr(buf, len, AB_DSR_MPLS, 0, &dlen);
+	assert_non_null(d);
+	assert_memory_equal(d, "\x44\x01\x10\x02", 4);
+	d = find_dsr(buf, len, AB_DSR_JITTER, 0, &dlen);
+	assert_non_null(d);
+	assert_memory_equal(d, "\x46\x00\x03\x0b", 4);
+	assert_null(find_dsr(buf, len, AB_DSR_DATA, 1, &dlen));
+	roundtrip(&rec, &out);
+	assert_records_equal(&rec, &out);
+	rec.spsize_min = rec.spsize_max = 0;
+	rec.dpsize_min = 40;
+	rec.dpsize_max = 41;
+	len = argus_binary_encode_far(&rec, buf);
+	d = find_dsr(buf, len, AB_DSR_PSIZE, 0, &dlen);
+	assert_non_null(d);
+	assert_memory_equal(d, "\x12\x00\x0a\x02\x00\x28\x00\x29", 8);
+
+	/* nothing to say: no DSR */
+	rec.dpsize_min = rec.dpsize_max = 0;
+	rec.n_smpls = 0;
+	rec.sjit.valid = 0;
+	rec.suser_len = 0;
+	len = argus_binary_encode_far(&rec, buf);
+	assert_null(find_dsr(buf, len, AB_DSR_PSIZE, 0, &dlen));
+	assert_null(find_dsr(buf, len, AB_DSR_MPLS, 0, &dlen));
+	assert_null(find_dsr(buf, len, AB_DSR_JITTER, 0, &dlen));
+	assert_null(find_dsr(buf, len, AB_DSR_DATA, 0, &dlen));
+
+	/* deeper label stacks: ra reads one entry per direction, so one is written */
+	sections_flow(&rec);
+	rec.n_smpls = 3;
+	rec.smpls[1] = 200u << 12;
+	rec.smpls[2] = 201u << 12 | 0x100;
+	len = argus_binary_encode_far(&rec, buf);
+	assert_int_equal(argus_binary_decode(buf, len, &out, err, sizeof err), 0);
+	assert_int_equal(out.n_smpls, 1);
+	assert_int_equal(out.smpls[0], rec.smpls[0]);
+	assert_int_equal(out.n_dmpls, 1);
+	assert_int_equal(out.dmpls[0], rec.dmpls[0]);
+}
+
+/* Foreign forms of the new DSRs: other PSIZE widths, several labels. */
+static void test_sections_foreign(void **state)
+{
+	static const uint8_t far[] = {
+		0x13, 0x10, 0x00, 0x0f,
+		/* PSIZE, 4-byte both directions; 70000 saturates */
+		0x12, 0x00, 0x03, 0x05, 0, 0, 0, 60, 0, 1, 0x11, 0x70, 0, 0, 0, 42, 0, 0, 0, 43,
+		/* MPLS: two src entries, one dst entry */
+		0x44, 0x03, 0x21, 0x04, 0, 0x06, 0x40, 0x40, 0, 0x0c, 0x81, 0x40, 0, 0x12, 0xc1, 0x3f,
+		/* PSIZE again, 1-byte dst only (later DSR wins for dst) */
+		0x12, 0x00, 0x09, 0x02, 50, 51, 0, 0,
+		/* DATA, dst, count 3 */
+		0x50, 0xa0, 0x00, 0x03, 0x00, 0x40, 0x00, 0x03, 'a', 'b', 'c', 0,
+	};
+	struct argus_record rec;
+	char err[ERRLEN];
+
+	(void)state;
+	assert_int_equal(sizeof far, 60);
+	assert_int_equal(argus_binary_decode(far, sizeof far, &rec, err, sizeof err), 0);
+	assert_true(rec.present & ARGUS_HAS_PSIZE);
+	assert_int_equal(rec.spsize_min, 60);
+	assert_int_equal(rec.spsize_max, 0xffff);
+	assert_int_equal(rec.dpsize_min, 50);
+	assert_int_equal(rec.dpsize_max, 51);
+	assert_int_equal(rec.n_smpls, 2);
+	assert_int_equal(rec.smpls[0], 100u << 12 | 64);
+	assert_int_equal(rec.smpls[1], 200u << 12 | 0x100 | 64);
+	assert_int_equal(rec.n_dmpls, 1);
+	assert_int_equal(rec.dmpls[0], 300u << 12 | 0x100 | 63);
+	assert_int_equal(rec.suser_len, 0);
+	assert_int_equal(rec.duser_len, 3);
+	assert_memory_equal(rec.duser, "abc", 3);
+
+	/* short bodies are content errors of that record */
+	{
+		uint8_t t[sizeof far];
+		memcpy(t, far, sizeof far);
+		t[4 + 2] = 0x04; /* 8-byte values need 32 bytes */
+		assert_int_equal(argus_binary_decode(t, sizeof t, &rec, err, sizeof err),
+				 AB_DECODE_CONTENT);
+		assert_non_null(strstr(err, "PSIZE DSR too short"));
+		memcpy(t, far, sizeof far);
+		t[24 + 2] = 0x22; /* four entries in a 3-entry body */
+		assert_int_equal(argus_binary_decode(t, sizeof t, &rec, err, sizeof err),
+				 AB_DECODE_CONTENT);
+		assert_non_null(strstr(err, "MPLS DSR too short"));
+		memcpy(t, far, sizeof far);
+		t[4 + 2] = 0x0d;
+		assert_int_equal(argus_binary_decode(t, sizeof t, &rec, err, sizeof err),
+				 AB_DECODE_CONTENT);
+		assert_non_null(strstr(err, "unknown width"));
+	}
+	/* a JITTER DSR announcing more blocks than it holds */
+	{
+		static const uint8_t jit[] = {0x13, 0x10, 0x00, 0x07, 0x46, 0x00, 0x05, 0x06,
+					      0, 0, 0, 1, 0x3f, 0x80, 0, 0, 0x3f, 0x80, 0, 0,
+					      0, 0, 0, 0, 0x3f, 0x80, 0, 0};
+		assert_int_equal(argus_binary_decode(jit, sizeof jit, &rec, err, sizeof err),
+				 AB_DECODE_CONTENT);
+		assert_non_null(strstr(err, "JITTER DSR too short"));
+	}
+}
+
+/* The seed corpus of the fuzz target holds records Argus 3.0.8 itself wrote
+ * with -J -Z -U 64 (argus308-JZU-*.argus). */
+static int corpus_path(char *buf, size_t len, const char *name)
+{
+	const char *top = getenv("top_srcdir");
+	int fd;
+
+	snprintf(buf, len, "%s/tests/fuzz/corpus/record_reader/%s", top ? top : ".", name);
+	fd = open(buf, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static size_t read_file(const char *path, uint8_t *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	size_t len;
+
+	assert_true(fd >= 0);
+	len = slurp(fd, buf, cap);
+	close(fd);
+	assert_true(len < cap);
+	return len;
+}
+
+/* Decode every flow record of FILE, re-encode it and compare the DSRs of
+ * the new sections with Argus's bytes; the flow records in *RECS. */
+static size_t reencode_sections(const char *path, struct argus_record *recs, size_t max)
+{
+	static const unsigned same[] = {AB_DSR_JITTER, AB_DSR_PSIZE, AB_DSR_MPLS, AB_DSR_DATA};
+	static uint8_t file[65536], out[AB_MAX_FAR_BYTES];
+	char err[ERRLEN];
+	size_t len = read_file(path, file, sizeof file), off = 0, n = 0;
+
+	while (off + 4 <= len) {
+		size_t rl = (size_t)ab_get16(file + off + 2) * 4, olen, i;
+		const uint8_t *p = file + off;
+
+		assert_true(rl >= 4 && rl <= len - off);
+		off += rl;
+		if ((p[0] & AB_REC_TYPE_MASK) != AB_REC_FAR)
+			continue;
+		assert_true(n < max);
+		assert_int_equal(argus_binary_decode(p, rl, &recs[n], err, sizeof err), 0);
+		olen = argus_binary_encode_far(&recs[n], out);
+		for (i = 0; i < sizeof same / sizeof same[0]; i++) {
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				size_t la = 0, lb = 0;
+				const uint8_t *a = find_dsr(p, rl, same[i], k, &la);
+				const uint8_t *b = find_dsr(out, olen, same[i], k, &lb);
+
+				if (same[i] == AB_DSR_DATA && a && ab_get16(a + 6) == 0)
+					a = NULL; /* an empty buffer prints as none: not written */
+				assert_true((a == NULL) == (b == NULL));
+				if (!a)
+					continue;
+				assert_int_equal(la, lb);
+				if (same[i] == AB_DSR_DATA) {
+					/* all but the buffer size (argus -U), see encode.c */
+					assert_memory_equal(a, b, 4);
+					assert_memory_equal(a + 6, b + 6, la - 6);
+				} else {
+					assert_memory_equal(a, b, la);
+				}
+			}
+		}
+		n++;
+	}
+	return n;
+}
+
+static void test_argus_sections(void **state)
+{
+	static struct argus_record recs[64];
+	char path[1024];
+	size_t n;
+
+	(void)state;
+	if (!corpus_path(path, sizeof path, "argus308-JZU-dns_tcp.argus")) {
+		print_message("# SKIP: %s not found (set top_srcdir)\n", path);
+		return;
+	}
+	n = reencode_sections(path, recs, 64);
+	assert_int_equal(n, 1);
+	assert_int_equal(recs[0].sjit.valid, 0x02);
+	assert_int_equal(recs[0].sjit.idle.n, 5);
+	assert_true(recs[0].sjit.idle.min == 263.0f);
+	assert_true(recs[0].sjit.idle.max == 126771.0f);
+	assert_true(recs[0].sjit.idle.mean > 76193.39f && recs[0].sjit.idle.mean < 76193.41f);
+	assert_true(recs[0].sjit.idle.stddev > 61443.4f && recs[0].sjit.idle.stddev < 61443.5f);
+	assert_int_equal(recs[0].djit.valid, 0x02);
+	assert_int_equal(recs[0].djit.idle.n, 4);
+	assert_true(recs[0].djit.idle.min == 549.0f);
+	assert_int_equal(recs[0].spsize_min, 54);
+	assert_int_equal(recs[0].spsize_max, 112);
+	assert_int_equal(recs[0].dpsize_min, 60);
+	assert_int_equal(recs[0].dpsize_max, 280);
+	assert_int_equal(recs[0].suser_len, 58);
+	assert_memory_equal(recs[0].suser, "\x00\x38\x43\x19\x01\x20", 6);
+	assert_int_equal(recs[0].duser_len, 64);
+	assert_memory_equal(recs[0].duser, "\x00\xe0\x43\x19\x85\x00", 6);
+	assert_int_equal(recs[0].n_smpls + recs[0].n_dmpls, 0);
+
+	assert_true(corpus_path(path, sizeof path, "argus308-JZU-mpls.argus"));
+	n = reencode_sections(path, recs, 64);
+	assert_int_equal(n, 4);
+	assert_int_equal(recs[0].n_smpls, 1);
+	assert_int_equal(recs[0].smpls[0], 100u << 12 | 64);
+	assert_int_equal(recs[1].reversed, 1);
+	assert_int_equal(recs[1].smpls[0] >> 12, 300);
+	assert_int_equal(recs[3].n_smpls, 1);
+	assert_int_equal(recs[3].n_dmpls, 1);
+	assert_int_equal(recs[3].smpls[0] >> 12, 557);
+	assert_int_equal(recs[3].dmpls[0] >> 12, 556);
+
+	{
+		static const char *const more[] = {"argus308-JZU-dhcp-rfc4388.argus",
+						   "argus308-JZU-ssh.argus",
+						   "argus308-JZU-802.1ad_QinQ.argus",
+						   "argus308-JZU-icmpv6.argus",
+						   "argus308-JZU-LLDP_and_CDP.argus",
+						   "argus308-JZU-mpls-label-heapoverflow.argus"};
+		size_t i;
+
+		for (i = 0; i < sizeof more / sizeof more[0]; i++) {
+			assert_true(corpus_path(path, sizeof path, more[i]));
+			assert_true(reencode_sections(path, recs, 64) > 0);
+		}
+	}
+}
+
+/* The ICMP DSR's qualifier: ra prints 'U' when one of its low three bits is
+ * set; the writer sets the bit for the kind of error. */
+static void test_icmp_qualifier(void **state)
+{
+	static const struct {
+		uint8_t type;
+		unsigned qual;
+	} kinds[] = {{3, 0x01}, {5, 0x02}, {11, 0x04}, {12, 0x01}};
+	static uint8_t buf[AB_MAX_FAR_BYTES];
+	struct argus_record rec, out;
+	const uint8_t *d;
+	char err[ERRLEN];
+	size_t len, dlen, i;
+	unsigned q;
+
+	(void)state;
+	base_flow(&rec, ARGUS_KEY_IPV4, 17);
+	rec.present |= ARGUS_HAS_ICMP | ARGUS_HAS_NET;
+	rec.icmp.code = 3;
+	rec.icmp.osrc = 0x0a000002;
+	rec.icmp.idst = 0x0a000002;
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		rec.flags = ARGUS_FLAG_ICMP_MAPPED;
+		rec.icmp.type = kinds[i].type;
+		len = argus_binary_encode_far(&rec, buf);
+		d = find_dsr(buf, len, AB_DSR_ICMP, 0, &dlen);
+		assert_non_null(d);
+		assert_int_equal(d[2], kinds[i].qual);
+		roundtrip(&rec, &out);
+		assert_records_equal(&rec, &out);
+
+		rec.flags = 0;
+		len = argus_binary_encode_far(&rec, buf);
+		d = find_dsr(buf, len, AB_DSR_ICMP, 0, &dlen);
+		assert_non_null(d);
+		assert_int_equal(d[2], 0);
+		roundtrip(&rec, &out);
+		assert_records_equal(&rec, &out);
+	}
+	/* what the reader makes of each qualifier */
+	rec.flags = ARGUS_FLAG_ICMP_MAPPED;
+	len = argus_binary_encode_far(&rec, buf);
+	d = find_dsr(buf, len, AB_DSR_ICMP, 0, &dlen);
+	assert_non_null(d);
+	for (q = 0; q < 256; q++) {
+		buf[d - buf + 2] = (uint8_t)q;
+		assert_int_equal(argus_binary_decode(buf, len, &out, err, sizeof err), 0);
+		assert_true(out.present & ARGUS_HAS_ICMP);
+		assert_int_equal(!!(out.flags & ARGUS_FLAG_ICMP_MAPPED), (q & 0x07) != 0);
+	}
+}
+
+/* A reversed Ethernet key (golden 802.1ad_QinQ, record 2): the record has
+ * the true orientation and rec->reversed; the writer restores Argus's bytes,
+ * since Argus ra prints such keys unswapped. */
+static void test_reversed_keys(void **state)
+{
+	static const uint8_t sender[6] = {0x00, 0x80, 0xea, 0x81, 0x88, 0x63};
+	static const uint8_t other[6] = {0x00, 0x20, 0xd2, 0x5a, 0xfb, 0x3f};
+	static uint8_t file[8192], out[AB_MAX_FAR_BYTES];
+	struct argus_record rec, again;
+	char dir[900], path[1024], err[ERRLEN];
+	const uint8_t *p, *a, *b;
+	size_t len, rl, olen, la, lb;
+
+	(void)state;
+	if (!golden_dir(dir, sizeof dir)) {
+		skip_golden();
+		return;
+	}
+	snprintf(path, sizeof path, "%s/802.1ad_QinQ.argus", dir);
+	len = read_file(path, file, sizeof file);
+	assert_true(len > 220 + 92);
+	p = file + 220; /* the second flow record */
+	rl = (size_t)ab_get16(p + 2) * 4;
+	assert_int_equal(rl, 92);
+	assert_int_equal(argus_binary_decode(p, rl, &rec, err, sizeof err), 0);
+	assert_int_equal(rec.key.family, ARGUS_KEY_ETHER);
+	assert_int_equal(rec.reversed, 1);
+	assert_memory_equal(rec.key.saddr, sender, 6);
+	assert_memory_equal(rec.key.daddr, other, 6);
+	assert_memory_equal(rec.smac, sender, 6);
+	olen = argus_binary_encode_far(&rec, out);
+	a = find_dsr(p, rl, AB_DSR_FLOW, 0, &la);
+	b = find_dsr(out, olen, AB_DSR_FLOW, 0, &lb);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	assert_int_equal(argus_binary_decode(out, olen, &again, err, sizeof err), 0);
+	assert_records_equal(&rec, &again);
+
+	/* every key form that can be reversed comes back as it was */
+	{
+		static const struct {
+			uint8_t family, proto;
+			uint32_t flags;
+		} forms[] = {{ARGUS_KEY_IPV4, 6, 0},  {ARGUS_KEY_IPV4, 1, 0},
+			     {ARGUS_KEY_IPV4, 17, ARGUS_FLAG_FRAG_ONLY | ARGUS_FLAG_FRAG},
+			     {ARGUS_KEY_IPV6, 17, 0}, {ARGUS_KEY_IPV6, 58, 0},
+			     {ARGUS_KEY_ETHER, 0, 0}, {ARGUS_KEY_ARP, 0, 0}};
+		size_t i;
+
+		for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+			base_flow(&rec, forms[i].family, forms[i].proto);
+			rec.flags = forms[i].flags;
+			rec.reversed = 1;
+			if (forms[i].flags & ARGUS_FLAG_FRAG_ONLY)
+				rec.present &= ~ARGUS_HAS_IPATTR;
+			rec.key.saddr[0] = 10;
+			rec.key.saddr[3] = 1;
+			rec.key.daddr[0] = 10;
+			rec.key.daddr[3] = 2;
+			if (forms[i].family == ARGUS_KEY_IPV6 || forms[i].family == ARGUS_KEY_ETHER)
+				rec.key.saddr[5] = 0x55;
+			rec.key.sport = (forms[i].flags & ARGUS_FLAG_FRAG_ONLY) ? 0 : 0x0801;
+			rec.key.dport = 99;
+			if (forms[i].family == ARGUS_KEY_ARP) {
+				rec.key.ethertype = AB_ETHERTYPE_ARP;
+				rec.key.sport = 1;
+				rec.key.dport = 0;
+				/* the stored sender's, which the reader swapped */
+				memcpy(rec.key.daddr + 4, mac_a, 6);
+			}
+			if (forms[i].family == ARGUS_KEY_ETHER)
+				rec.key.sport = 0x42;
+			olen = argus_binary_encode_far(&rec, out);
+			b = find_dsr(out, olen, AB_DSR_FLOW, 0, &lb);
+			assert_non_null(b);
+			assert_int_equal(b[1] & AB_FLOW_REVERSE, AB_FLOW_REVERSE);
+			assert_int_equal(argus_binary_decode(out, olen, &again, err, sizeof err), 0);
+			assert_int_equal(again.reversed, 1);
+			assert_memory_equal(&again.key, &rec.key, sizeof rec.key);
+		}
+	}
+}
+
+/* ---- gzip ------------------------------------------------------------------------------------- */
+
+/* IN compressed as one gzip member into OUT; returns its length. */
+static size_t gz(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
+{
+	z_stream zs;
+
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(deflateEnd(&zs), Z_OK);
+	return cap - zs.avail_out;
+}
+
+static void test_gzip(void **state)
+{
+	static uint8_t plain[4096], z[16384], bad[16384];
+	char got[64], err[ERRLEN];
+	size_t off[3], len, zlen, n, cut;
+
+	(void)state;
+	len = build_stream(plain, sizeof plain, off);
+	zlen = gz(plain, len, z, sizeof z);
+	read_all(z, zlen, got, sizeof got, err);
+	assert_string_equal(got, "M123.");
+
+	/* concatenated members (cat a.gz b.gz), one cut inside a record */
+	n = zlen + gz(plain, len, z + zlen, sizeof z - zlen);
+	read_all(z, n, got, sizeof got, err);
+	assert_string_equal(got, "M123M123.");
+	n = gz(plain, off[1] + 7, z, sizeof z);
+	n += gz(plain + off[1] + 7, len - off[1] - 7, z + n, sizeof z - n);
+	read_all(z, n, got, sizeof got, err);
+	assert_string_equal(got, "M123.");
+
+	/* zero padding after the last member is ignored, as gzip does */
+	zlen = gz(plain, len, z, sizeof z);
+	memset(z + zlen, 0, 1000);
+	read_all(z, zlen + 1000, got, sizeof got, err);
+	assert_string_equal(got, "M123.");
+
+	/* anything else after it is reported after the records */
+	zlen = gz(plain, len, z, sizeof z);
+	memcpy(z + zlen, "\0\0junk", 6);
+	read_all(z, zlen + 6, got, sizeof got, err);
+	assert_string_equal(got, "M123X");
+	snprintf(got, sizeof got, "compressed byte %zu is not gzip", zlen + 2);
+	assert_non_null(strstr(err, got));
+
+	/* truncated: the records before the cut, then where it was cut */
+	for (cut = 1; cut < zlen; cut++) {
+		read_all(z, cut, got, sizeof got, err);
+		assert_int_equal(got[strlen(got) - 1], 'X');
+		assert_non_null(strstr(err, "byte"));
+	}
+	read_all(z, zlen - 8, got, sizeof got, err); /* the trailer is missing */
+	assert_string_equal(got, "M123X");
+	snprintf(got, sizeof got, "gzip data truncated at compressed byte %zu", zlen - 8);
+	assert_string_equal(err, got);
+
+	/* corrupt: every byte changed in turn; never a crash, always an end */
+	for (cut = 0; cut < zlen; cut++) {
+		memcpy(bad, z, zlen);
+		bad[cut] ^= 0x55;
+		read_all(bad, zlen, got, sizeof got, err);
+	}
+	memcpy(bad, z, zlen);
+	bad[zlen - 6] ^= 0x01; /* the CRC */
+	read_all(bad, zlen, got, sizeof got, err);
+	assert_string_equal(got, "M123X");
+	assert_non_null(strstr(err, "gzip data corrupt at compressed byte"));
+
+	/* gzip that is not an argus stream; the magic alone */
+	zlen = gz((const uint8_t *)"hello, world\n", 13, z, sizeof z);
+	read_all(z, zlen, got, sizeof got, err);
+	assert_string_equal(got, "X");
+	assert_non_null(strstr(err, "not an Argus 3 stream"));
+	read_all((const uint8_t *)"\x1f\x8b", 2, got, sizeof got, err);
+	assert_string_equal(got, "X");
+	assert_string_equal(err, "gzip data truncated at compressed byte 2");
+	read_all((const uint8_t *)"\x1f", 1, got, sizeof got, err);
+	assert_string_equal(got, "X");
+	assert_non_null(strstr(err, "not an Argus 3 stream"));
+}
+
+/* A large compressed stream through a pipe that delivers it a byte at a
+ * time at first: the magic is found across short reads, and the input
+ * buffer is refilled many times. */
+static void test_gzip_large(void **state)
+{
+	enum { N = 6000 };
+	struct argus_record *recs, rec;
+	uint8_t *plain, *z;
+	size_t plen, zlen, cap = 8u << 20;
+	uint64_t lcg = 1;
+	char err[ERRLEN];
+	void *r;
+	int fd, rc, n = 0, i, p[2];
+	pid_t pid;
+
+	(void)state;
+	recs = calloc(N, sizeof *recs);
+	plain = malloc(cap);
+	z = malloc(cap);
+	assert_non_null(recs);
+	assert_non_null(plain);
+	assert_non_null(z);
+	for (i = 0; i < N; i++) {
+		size_t k;
+
+		sections_flow(&recs[i]);
+		recs[i].seq = (uint32_t)i;
+		recs[i].spkts = (uint64_t)i * 1000003u;
+		for (k = 0; k < ARGUS_USERDATA_MAX; k++) { /* something to compress */
+			lcg = lcg * 6364136223846793005u + 1442695040888963407u;
+			recs[i].duser[k] = (uint8_t)(lcg >> 56);
+		}
+		recs[i].duser[0] = (uint8_t)i;
+	}
+	fd = write_records(recs, N);
+	plen = slurp(fd, plain, cap);
+	close(fd);
+	assert_true(plen < cap);
+	zlen = gz(plain, plen, z, cap);
+	assert_true(zlen > 4 * 65536);
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t done = 0;
+
+		close(p[0]);
+		while (done < zlen) {
+			size_t chunk = done < 100 ? 1 : zlen - done;
+			ssize_t m = write(p[1], z + done, chunk);
+			if (m <= 0)
+				_exit(1);
+			done += (size_t)m;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	r = open_reader(p[0]);
+	assert_int_equal(ops->read_next(r, &rec, err, sizeof err), 1);
+	assert_int_equal(rec.kind, ARGUS_RECORD_MAR);
+	while ((rc = ops->read_next(r, &rec, err, sizeof err)) == 1) {
+		assert_int_equal(rec.seq, (uint32_t)n);
+		assert_int_equal(rec.spkts, (uint64_t)n * 1000003u);
+		assert_int_equal(rec.duser_len, ARGUS_USERDATA_MAX);
+		assert_int_equal(rec.duser[0], (uint8_t)n);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, N);
+	assert_int_equal(ops->read_offset(r), zlen);
+	ops->read_close(r);
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &rc, 0), pid);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+	free(recs);
+	free(plain);
+	free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1568,6 +2256,13 @@ int main(void)
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_large_stream),
+		cmocka_unit_test(test_roundtrip_sections),
+		cmocka_unit_test(test_sections_foreign),
+		cmocka_unit_test(test_argus_sections),
+		cmocka_unit_test(test_icmp_qualifier),
+		cmocka_unit_test(test_reversed_keys),
+		cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_gzip_large),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -5,21 +5,31 @@
  * reported once (ARGUS_ESKIP) and skipped: a record whose DSRs do not fit
  * its length, or an implausible header, makes the reader scan forward byte
  * by byte to the next plausible record.
+ *
+ * A stream that starts with the gzip magic (1f 8b) is inflated on the fly,
+ * through a fixed-size input buffer, member after member (`cat a.gz b.gz`).
+ * Input errors (a failed read, corrupt or truncated gzip data) end the
+ * input; they are reported after the records decoded before them.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "wire.h"
 
 #define RD_BUFSIZE (AB_MAX_RECORD + 128u * 1024u)
+#define RD_ZBUFSIZE (64u * 1024u)
+
+enum { GZ_UNKNOWN = -1, GZ_NO = 0, GZ_YES = 1 };
 
 struct argus_binary_reader {
 	int fd;
-	int eof;      /* read() returned 0 */
+	int eof;      /* the source has no more bytes */
 	int started;  /* the opening MAR was accepted */
 	int done;     /* nothing more to return */
 	int fatal;    /* fatal error, repeated on later calls */
@@ -27,6 +37,19 @@ struct argus_binary_reader {
 	uint64_t nrec; /* records read, bad ones included */
 	size_t pos, end; /* unread bytes: buf[pos..end) */
 	char errmsg[256];
+
+	/* the source: the descriptor, inflated when it holds gzip data */
+	int gz;         /* GZ_* */
+	int zlive;      /* zs is initialised */
+	int zmember;    /* inside a gzip member (else between members) */
+	int in_eof;     /* read() returned 0 or failed */
+	int src_err;    /* an input error ended the source: srcmsg, reported at the end */
+	uint64_t raw;   /* bytes read from the descriptor */
+	uint64_t zused; /* compressed bytes consumed */
+	size_t zpos, zend; /* unread raw bytes: zbuf[zpos..zend) */
+	z_stream zs;
+	char srcmsg[224];
+	uint8_t zbuf[RD_ZBUFSIZE];
 	uint8_t buf[RD_BUFSIZE];
 };
 
@@ -464,6 +487,116 @@ static int d_ipattr(struct dctx *c, unsigned q, const uint8_t *b, size_t n)
 	return 0;
 }
 
+/* One inter-packet time statistics block (XDR int count, four XDR floats). */
+static void get_jitter(const uint8_t *b, struct argus_jitter_stats *j)
+{
+	uint32_t v[4];
+	float *f[4] = {&j->min, &j->mean, &j->stddev, &j->max};
+	int i;
+
+	j->n = ab_get32(b);
+	for (i = 0; i < 4; i++) {
+		v[i] = ab_get32(b + 4 + 4 * i);
+		memcpy(f[i], &v[i], sizeof *f[i]);
+	}
+}
+
+static int d_jitter(struct dctx *c, unsigned q, const uint8_t *b, size_t n)
+{
+	struct argus_record *rec = c->rec;
+	static const unsigned bit[4] = {AB_JIT_SRC_ACTIVE, AB_JIT_SRC_IDLE, AB_JIT_DST_ACTIVE,
+					AB_JIT_DST_IDLE};
+	struct argus_jitter *dir[4] = {&rec->sjit, &rec->sjit, &rec->djit, &rec->djit};
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (!(q & bit[i]))
+			continue;
+		if (n < off + AB_JIT_BLOCK_BYTES)
+			return too_short(c, "JITTER", n);
+		get_jitter(b + off, (i & 1) ? &dir[i]->idle : &dir[i]->active);
+		dir[i]->valid |= (uint8_t)((i & 1) ? 0x02u : 0x01u);
+		off += AB_JIT_BLOCK_BYTES;
+	}
+	rec->present |= ARGUS_HAS_JITTER;
+	return 0;
+}
+
+static uint16_t clip16(uint64_t v)
+{
+	return v > 0xffffu ? 0xffffu : (uint16_t)v;
+}
+
+static int d_psize(struct dctx *c, unsigned q, const uint8_t *b, size_t n)
+{
+	static const uint8_t width[16] = {0, 1, 2, 4, 8, 1, 2, 4, 8, 1, 2, 4, 8, 0, 0, 0};
+	struct argus_record *rec = c->rec;
+	unsigned code = q & 0x0fu, w = width[code];
+	int src = code <= 8, dst = code <= 4 || code >= 9;
+
+	if (!w) {
+		snprintf(c->err, c->errlen, "PSIZE DSR with unknown width qualifier 0x%02x", q);
+		return AB_DECODE_CONTENT;
+	}
+	if (n < 2 * w * (size_t)(src + dst))
+		return too_short(c, "PSIZE", n);
+	if (src) {
+		rec->spsize_min = clip16(get_counter(b, w));
+		rec->spsize_max = clip16(get_counter(b + w, w));
+		b += 2 * w;
+	}
+	if (dst) {
+		rec->dpsize_min = clip16(get_counter(b, w));
+		rec->dpsize_max = clip16(get_counter(b + w, w));
+	}
+	rec->present |= ARGUS_HAS_PSIZE;
+	return 0;
+}
+
+static int d_mpls(struct dctx *c, unsigned q, const uint8_t *b, size_t n)
+{
+	struct argus_record *rec = c->rec;
+	size_t ns = q >> 4, nd = q & 0x0fu, i;
+
+	if (n < 4 * (ns + nd))
+		return too_short(c, "MPLS", n);
+	rec->n_smpls = (uint8_t)(ns < ARGUS_MPLS_MAX ? ns : ARGUS_MPLS_MAX);
+	rec->n_dmpls = (uint8_t)(nd < ARGUS_MPLS_MAX ? nd : ARGUS_MPLS_MAX);
+	for (i = 0; i < rec->n_smpls; i++)
+		rec->smpls[i] = ab_get32(b + 4 * i);
+	for (i = 0; i < rec->n_dmpls; i++)
+		rec->dmpls[i] = ab_get32(b + 4 * (ns + i));
+	rec->present |= ARGUS_HAS_MPLS;
+	return 0;
+}
+
+static int d_data(struct dctx *c, unsigned st, const uint8_t *b, size_t n)
+{
+	struct argus_record *rec = c->rec;
+	size_t count, keep;
+
+	if (n < 4)
+		return too_short(c, "DATA", n);
+	count = ab_get16(b + 2);
+	if (count > n - 4) {
+		snprintf(c->err, c->errlen, "DATA DSR holds %zu bytes but counts %zu", n - 4, count);
+		return AB_DECODE_CONTENT;
+	}
+	keep = count < ARGUS_USERDATA_MAX ? count : ARGUS_USERDATA_MAX;
+	if (st & AB_DATA_SRC) {
+		memcpy(rec->suser, b + 4, keep);
+		rec->suser_len = (uint16_t)keep;
+	} else if (st & AB_DATA_DST) {
+		memcpy(rec->duser, b + 4, keep);
+		rec->duser_len = (uint16_t)keep;
+	} else {
+		return 0; /* neither direction: nothing to keep */
+	}
+	rec->present |= ARGUS_HAS_USERDATA;
+	return 0;
+}
+
 static int d_dsr(struct dctx *c, unsigned type, unsigned st, unsigned q, const uint8_t *b, size_t n)
 {
 	struct argus_record *rec = c->rec;
@@ -519,7 +652,9 @@ static int d_dsr(struct dctx *c, unsigned type, unsigned st, unsigned q, const u
 		for (i = 0; i < 5 && n >= 8 + 4 * i; i++)
 			*addr[i] = ab_get32(b + 4 + 4 * i);
 		c->icmp_dsr = 1;
-		rec->flags |= ARGUS_FLAG_ICMP_MAPPED;
+		/* ra prints 'U' only when the qualifier says which error was mapped */
+		if (q & AB_ICMP_MAPPED_MASK)
+			rec->flags |= ARGUS_FLAG_ICMP_MAPPED;
 		rec->present |= ARGUS_HAS_ICMP;
 		return 0;
 	}
@@ -530,7 +665,15 @@ static int d_dsr(struct dctx *c, unsigned type, unsigned st, unsigned q, const u
 		rec->dencaps = ab_get32(b + 4);
 		rec->present |= ARGUS_HAS_ENCAPS;
 		return 0;
-	default: /* PSIZE, JITTER, MPLS, DATA, ...: no place in the record */
+	case AB_DSR_JITTER:
+		return d_jitter(c, q, b, n);
+	case AB_DSR_PSIZE:
+		return d_psize(c, q, b, n);
+	case AB_DSR_MPLS:
+		return d_mpls(c, q, b, n);
+	case AB_DSR_DATA:
+		return d_data(c, st, b, n);
+	default: /* ASN, BEHAVIOR, COR, LABEL ...: no place in the record */
 		return 0;
 	}
 }
@@ -671,6 +814,205 @@ int argus_binary_decode(const uint8_t *p, size_t len, struct argus_record *rec, 
 	return 0;
 }
 
+/* ---- the source: plain or gzip ------------------------------------------------ */
+
+static const char *unit(const struct argus_binary_reader *r)
+{
+	return r->gz == GZ_YES ? " (uncompressed)" : "";
+}
+
+__attribute__((format(printf, 2, 3))) static void src_fail(struct argus_binary_reader *r,
+							  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->src_err) {
+		va_start(ap, fmt);
+		vsnprintf(r->srcmsg, sizeof r->srcmsg, fmt, ap);
+		va_end(ap);
+		r->src_err = 1;
+	}
+	r->in_eof = 1;
+	r->zpos = r->zend = 0;
+}
+
+/* Read from the descriptor into zbuf[zend..); 0 at the end (or on error). */
+static size_t raw_refill(struct argus_binary_reader *r)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (r->in_eof || r->zend == sizeof r->zbuf)
+			return 0;
+		n = read(r->fd, r->zbuf + r->zend, sizeof r->zbuf - r->zend);
+		if (n > 0) {
+			r->zend += (size_t)n;
+			r->raw += (uint64_t)n;
+			return (size_t)n;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			src_fail(r, "read failed at byte %" PRIu64 ": %s", r->raw, strerror(errno));
+		r->in_eof = 1;
+		return 0;
+	}
+}
+
+/* Make at least NEED (<= sizeof zbuf) raw bytes available unless the input
+ * ends first. */
+static void raw_need(struct argus_binary_reader *r, size_t need)
+{
+	if (r->zend - r->zpos >= need)
+		return;
+	if (r->zpos) {
+		memmove(r->zbuf, r->zbuf + r->zpos, r->zend - r->zpos);
+		r->zend -= r->zpos;
+		r->zpos = 0;
+	}
+	while (r->zend < need && raw_refill(r))
+		;
+}
+
+static void sniff(struct argus_binary_reader *r)
+{
+	int rc;
+
+	raw_need(r, 2);
+	if (r->zend - r->zpos < 2 || r->zbuf[r->zpos] != 0x1f || r->zbuf[r->zpos + 1] != 0x8b) {
+		r->gz = GZ_NO;
+		return;
+	}
+	r->gz = GZ_YES;
+	memset(&r->zs, 0, sizeof r->zs);
+	rc = inflateInit2(&r->zs, 16 + MAX_WBITS); /* gzip wrapper only */
+	if (rc != Z_OK) {
+		src_fail(r, "cannot start gzip decompression at byte 0: %s",
+			 rc == Z_MEM_ERROR ? "out of memory" : "zlib error");
+		return;
+	}
+	r->zlive = 1;
+	r->zmember = 1;
+}
+
+/* Between gzip members: 1 if another member follows, 0 at the end.
+ * Trailing zero bytes (tape padding) are ignored, as gzip does. */
+static int next_member(struct argus_binary_reader *r)
+{
+	raw_need(r, 2);
+	if (r->zpos == r->zend)
+		return 0;
+	if (r->zend - r->zpos >= 2 && r->zbuf[r->zpos] == 0x1f && r->zbuf[r->zpos + 1] == 0x8b) {
+		if (inflateReset(&r->zs) != Z_OK) {
+			src_fail(r, "gzip member at compressed byte %" PRIu64 ": zlib error",
+				 r->zused);
+			return 0;
+		}
+		r->zmember = 1;
+		return 1;
+	}
+	for (;;) {
+		for (; r->zpos < r->zend; r->zpos++, r->zused++) {
+			if (r->zbuf[r->zpos]) {
+				src_fail(r,
+					 "data after the end of the gzip stream at compressed byte %" PRIu64
+					 " is not gzip",
+					 r->zused);
+				return 0;
+			}
+		}
+		r->zpos = r->zend = 0;
+		if (!raw_refill(r))
+			return 0;
+	}
+}
+
+/* Inflate up to CAP bytes into DST; 0 at the end of the input. */
+static size_t inflate_some(struct argus_binary_reader *r, uint8_t *dst, size_t cap)
+{
+	z_stream *zs = &r->zs;
+
+	for (;;) {
+		size_t in, used, made;
+		int rc;
+
+		if (!r->zmember && !next_member(r))
+			return 0;
+		if (r->zpos == r->zend) {
+			r->zpos = r->zend = 0;
+			raw_refill(r);
+		}
+		in = r->zend - r->zpos;
+		zs->next_in = r->zbuf + r->zpos;
+		zs->avail_in = (uInt)in;
+		zs->next_out = dst;
+		zs->avail_out = (uInt)(cap < 0x40000000u ? cap : 0x40000000u);
+		made = zs->avail_out;
+		rc = inflate(zs, Z_NO_FLUSH);
+		used = in - zs->avail_in;
+		made -= zs->avail_out;
+		r->zpos += used;
+		r->zused += used;
+		if (rc == Z_STREAM_END) {
+			r->zmember = 0;
+			if (made)
+				return made;
+			continue;
+		}
+		if (rc == Z_OK || rc == Z_BUF_ERROR) {
+			if (made)
+				return made;
+			if (r->zpos == r->zend && r->in_eof) {
+				src_fail(r, "gzip data truncated at compressed byte %" PRIu64, r->zused);
+				return 0;
+			}
+			if (!used && r->zpos < r->zend) {
+				src_fail(r, "gzip data stuck at compressed byte %" PRIu64, r->zused);
+				return 0;
+			}
+			continue;
+		}
+		/* what was inflated before the error is still good data */
+		src_fail(r, "gzip data corrupt at compressed byte %" PRIu64 ": %s", r->zused,
+			 zs->msg ? zs->msg : "zlib error");
+		return made;
+	}
+}
+
+/* Up to CAP bytes of the (inflated) stream into DST; 0 at its end. */
+static size_t src_read(struct argus_binary_reader *r, uint8_t *dst, size_t cap)
+{
+	size_t n;
+
+	if (r->gz == GZ_UNKNOWN)
+		sniff(r);
+	if (r->gz == GZ_YES)
+		return r->src_err ? 0 : inflate_some(r, dst, cap);
+	if (r->zpos < r->zend) { /* the bytes read to sniff */
+		n = r->zend - r->zpos < cap ? r->zend - r->zpos : cap;
+		memcpy(dst, r->zbuf + r->zpos, n);
+		r->zpos += n;
+		return n;
+	}
+	for (;;) {
+		ssize_t got;
+
+		if (r->in_eof)
+			return 0;
+		got = read(r->fd, dst, cap);
+		if (got > 0) {
+			r->raw += (uint64_t)got;
+			return (size_t)got;
+		}
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			src_fail(r, "read failed at byte %" PRIu64 ": %s", r->raw, strerror(errno));
+		r->in_eof = 1;
+		return 0;
+	}
+}
+
 /* ---- the stream ---------------------------------------------------------------- */
 
 static int fatal(struct argus_binary_reader *r, int code, char *err, size_t errlen)
@@ -680,12 +1022,11 @@ static int fatal(struct argus_binary_reader *r, int code, char *err, size_t errl
 	return code;
 }
 
-/* Make at least NEED unread bytes available unless the input ends first.
- * Returns 0 or ARGUS_EIO (message in r->errmsg). */
-static int fill(struct argus_binary_reader *r, size_t need)
+/* Make at least NEED unread bytes available unless the input ends first. */
+static void fill(struct argus_binary_reader *r, size_t need)
 {
 	if (r->end - r->pos >= need || r->eof)
-		return 0;
+		return;
 	if (r->pos + need > sizeof r->buf) {
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
 		r->base += r->pos;
@@ -693,19 +1034,13 @@ static int fill(struct argus_binary_reader *r, size_t need)
 		r->pos = 0;
 	}
 	while (r->end - r->pos < need && !r->eof) {
-		ssize_t n = read(r->fd, r->buf + r->end, sizeof r->buf - r->end);
+		size_t n = src_read(r, r->buf + r->end, sizeof r->buf - r->end);
 
-		if (n > 0)
-			r->end += (size_t)n;
-		else if (n == 0)
+		if (n)
+			r->end += n;
+		else
 			r->eof = 1;
-		else if (errno != EINTR) {
-			snprintf(r->errmsg, sizeof r->errmsg, "read failed at byte %" PRIu64 ": %s",
-				 r->base + r->end, strerror(errno));
-			return ARGUS_EIO;
-		}
 	}
-	return 0;
 }
 
 /* Cheap check that a candidate's DSRs tile it exactly; argus records have
@@ -734,8 +1069,8 @@ static int chain_fits(const uint8_t *p, size_t len)
 	return 1;
 }
 
-/* Is there a plausible record at r->pos?  1 yes (decoded into REC), 0 no,
- * or ARGUS_EIO.  Only complete, fully decodable records count. */
+/* Is there a plausible record at r->pos?  1 yes (decoded into REC), 0 no.
+ * Only complete, fully decodable records count. */
 static int plausible(struct argus_binary_reader *r, struct argus_record *rec)
 {
 	char scratch[8];
@@ -743,8 +1078,7 @@ static int plausible(struct argus_binary_reader *r, struct argus_record *rec)
 	size_t len;
 	unsigned cause;
 
-	if (fill(r, 4))
-		return ARGUS_EIO;
+	fill(r, 4);
 	if (r->end - r->pos < 4)
 		return 0;
 	p = r->buf + r->pos;
@@ -758,8 +1092,7 @@ static int plausible(struct argus_binary_reader *r, struct argus_record *rec)
 		return 0;
 	if (p[0] == (AB_REC_FAR | AB_VERSION) && (len < 8 || cause > 8))
 		return 0;
-	if (fill(r, len))
-		return ARGUS_EIO;
+	fill(r, len);
 	if (r->end - r->pos < len)
 		return 0;
 	p = r->buf + r->pos;
@@ -782,41 +1115,34 @@ static int plausible(struct argus_binary_reader *r, struct argus_record *rec)
 }
 
 /* After bad data at r->pos: scan forward to the next plausible record and
- * finish the message in r->errmsg.  Returns 0 or ARGUS_EIO. */
-static int resync(struct argus_binary_reader *r, struct argus_record *rec, int quiet_at_eof)
+ * finish the message in r->errmsg. */
+static void resync(struct argus_binary_reader *r, struct argus_record *rec, int quiet_at_eof)
 {
 	uint64_t from = r->base + r->pos;
 	size_t used = strlen(r->errmsg);
-	int rc;
 
 	r->pos++;
 	for (;;) {
 		if (r->pos >= r->end) {
-			if (fill(r, 1))
-				return ARGUS_EIO;
+			fill(r, 1);
 			if (r->pos >= r->end) {
 				r->done = 1;
 				if (!quiet_at_eof)
 					snprintf(r->errmsg + used, sizeof r->errmsg - used,
 						 "; no record after it");
-				return 0;
+				return;
 			}
 		}
 		/* quick filter before the full check */
-		if (r->buf[r->pos] == (AB_REC_FAR | AB_VERSION) ||
-		    r->buf[r->pos] == (AB_REC_MAR | AB_VERSION)) {
-			rc = plausible(r, rec);
-			if (rc < 0)
-				return rc;
-			if (rc)
-				break;
-		}
+		if ((r->buf[r->pos] == (AB_REC_FAR | AB_VERSION) ||
+		     r->buf[r->pos] == (AB_REC_MAR | AB_VERSION)) &&
+		    plausible(r, rec))
+			break;
 		r->pos++;
 	}
 	snprintf(r->errmsg + used, sizeof r->errmsg - used,
-		 "; skipped %" PRIu64 " bytes to the next record at byte %" PRIu64,
-		 r->base + r->pos - from, r->base + r->pos);
-	return 0;
+		 "; skipped %" PRIu64 " bytes to the next record at byte %" PRIu64 "%s",
+		 r->base + r->pos - from, r->base + r->pos, unit(r));
 }
 
 /* Report bad data at the current record (r->errmsg holds the reason) and
@@ -824,11 +1150,10 @@ static int resync(struct argus_binary_reader *r, struct argus_record *rec, int q
 static int skip_bad(struct argus_binary_reader *r, struct argus_record *rec, size_t len,
 		    int quiet_at_eof, char *err, size_t errlen)
 {
-	if (len) {
+	if (len)
 		r->pos += len;
-	} else if (resync(r, rec, quiet_at_eof)) {
-		return fatal(r, ARGUS_EIO, err, errlen);
-	}
+	else
+		resync(r, rec, quiet_at_eof);
 	snprintf(err, errlen, "%s", r->errmsg);
 	return ARGUS_ESKIP;
 }
@@ -852,7 +1177,7 @@ static int check_first(struct argus_binary_reader *r, const uint8_t *p, size_t a
 	}
 	if (words < AB_MAR_WORDS) {
 		snprintf(r->errmsg, sizeof r->errmsg,
-			 "the first MAR is %zu words long (an Argus 3 MAR has %u)", words,
+			 "the first MAR, at byte 0, is %zu words long (an Argus 3 MAR has %u)", words,
 			 AB_MAR_WORDS);
 		return ARGUS_EFORMAT;
 	}
@@ -875,15 +1200,20 @@ int argus_binary_read_next(void *reader, struct argus_record *rec, char *err, si
 		unsigned type;
 		int rc;
 
-		if (r->done)
-			return 0;
-		if (fill(r, r->started ? 4 : 12))
-			return fatal(r, ARGUS_EIO, err, errlen);
-		avail = r->end - r->pos;
-		if (avail == 0) {
-			r->done = 1;
-			return 0;
+		if (!r->done) {
+			fill(r, r->started ? 4 : 12);
+			if (r->end == r->pos)
+				r->done = 1;
 		}
+		if (r->done || (!r->started && r->src_err && r->end - r->pos < 12)) {
+			/* the end: an input error is reported after the records before it */
+			r->done = 1;
+			if (!r->src_err)
+				return 0;
+			snprintf(r->errmsg, sizeof r->errmsg, "%s", r->srcmsg);
+			return fatal(r, ARGUS_EIO, err, errlen);
+		}
+		avail = r->end - r->pos;
 		p = r->buf + r->pos;
 		at = r->base + r->pos;
 		recno = ++r->nrec;
@@ -895,8 +1225,8 @@ int argus_binary_read_next(void *reader, struct argus_record *rec, char *err, si
 		}
 		if (avail < 4) {
 			snprintf(r->errmsg, sizeof r->errmsg,
-				 "truncated record at byte %" PRIu64 " (need 4 bytes, have %zu)", at,
-				 avail);
+				 "truncated record at byte %" PRIu64 "%s (need 4 bytes, have %zu)", at,
+				 unit(r), avail);
 			r->pos = r->end;
 			r->done = 1;
 			snprintf(err, errlen, "%s", r->errmsg);
@@ -911,18 +1241,17 @@ int argus_binary_read_next(void *reader, struct argus_record *rec, char *err, si
 		     ((p[0] & 0x0fu) != AB_VERSION || type == 0 || type > 0x70u))) {
 			snprintf(r->errmsg, sizeof r->errmsg,
 				 "record %" PRIu64 " at byte %" PRIu64
-				 ": bad record header %02x %02x %02x %02x",
-				 recno, at, p[0], p[1], p[2], p[3]);
+				 "%s: bad record header %02x %02x %02x %02x",
+				 recno, at, unit(r), p[0], p[1], p[2], p[3]);
 			return skip_bad(r, rec, 0, 0, err, errlen);
 		}
-		if (fill(r, len))
-			return fatal(r, ARGUS_EIO, err, errlen);
+		fill(r, len);
 		avail = r->end - r->pos;
 		p = r->buf + r->pos;
 		if (avail < len) {
 			snprintf(r->errmsg, sizeof r->errmsg,
-				 "truncated record at byte %" PRIu64 " (need %zu bytes, have %zu)", at,
-				 len, avail);
+				 "truncated record at byte %" PRIu64 "%s (need %zu bytes, have %zu)", at,
+				 unit(r), len, avail);
 			return skip_bad(r, rec, 0, 1, err, errlen);
 		}
 		if (type != AB_REC_MAR && type != AB_REC_FAR) {
@@ -934,8 +1263,8 @@ int argus_binary_read_next(void *reader, struct argus_record *rec, char *err, si
 			r->pos += len;
 			return 1;
 		}
-		snprintf(r->errmsg, sizeof r->errmsg, "record %" PRIu64 " at byte %" PRIu64 ": %s",
-			 recno, at, why);
+		snprintf(r->errmsg, sizeof r->errmsg, "record %" PRIu64 " at byte %" PRIu64 "%s: %s",
+			 recno, at, unit(r), why);
 		return skip_bad(r, rec, rc == AB_DECODE_CONTENT ? len : 0, 0, err, errlen);
 	}
 }
@@ -962,18 +1291,31 @@ int argus_binary_read_open(void *state, int fd, const char *name, void **reader,
 	r->base = r->nrec = 0;
 	r->pos = r->end = 0;
 	r->errmsg[0] = '\0';
+	r->gz = GZ_UNKNOWN;
+	r->zlive = r->zmember = r->in_eof = r->src_err = 0;
+	r->raw = r->zused = 0;
+	r->zpos = r->zend = 0;
+	r->srcmsg[0] = '\0';
 	*reader = r;
 	return 0;
 }
 
+/* For progress against the file size: the position in the file, so for
+ * gzip input the compressed bytes consumed. */
 uint64_t argus_binary_read_offset(void *reader)
 {
 	const struct argus_binary_reader *r = reader;
 
+	if (r->gz == GZ_YES)
+		return r->zused;
 	return r->base + r->pos;
 }
 
 void argus_binary_read_close(void *reader)
 {
-	free(reader);
+	struct argus_binary_reader *r = reader;
+
+	if (r && r->zlive)
+		inflateEnd(&r->zs);
+	free(r);
 }

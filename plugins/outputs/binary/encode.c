@@ -2,7 +2,8 @@
  *
  * Records are encoded straight into one large buffer and written with
  * write(2) when it fills, on flush and on close.  DSRs come in Argus order:
- * TRANSPORT, FLOW, TIME, METRIC, AGR, NETWORK, VLAN, IPATTR, MAC, ICMP, ENCAPS.
+ * TRANSPORT, FLOW, TIME, METRIC, AGR, NETWORK, VLAN, MPLS, JITTER, IPATTR,
+ * PSIZE, DATA (src, dst), MAC, ICMP, ENCAPS.
  */
 #include <errno.h>
 #include <poll.h>
@@ -98,11 +99,44 @@ static uint16_t frag_ident(const struct argus_record *rec)
 	return rec->key.dport;
 }
 
+static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
+{
+	while (n--) {
+		uint8_t t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* A key the reader found reversed (Argus subtype bit 0x40) is written back
+ * reversed, as Argus stored it: Argus ra does not swap Ethernet keys, so
+ * only the stored orientation prints the same.  This undoes exactly the
+ * swap the reader made. */
+static unsigned stored_key(const struct argus_record *rec, struct argus_flow_key *k)
+{
+	int frag = (rec->flags & ARGUS_FLAG_FRAG_ONLY) != 0;
+	int icmp = is_icmp_flow(&rec->key);
+
+	*k = rec->key;
+	if (!rec->reversed || k->family == ARGUS_KEY_NONE)
+		return 0;
+	swap_bytes(k->saddr, k->daddr, sizeof k->saddr);
+	if (k->family == ARGUS_KEY_ETHER ||
+	    ((k->family == ARGUS_KEY_IPV4 || k->family == ARGUS_KEY_IPV6) && !frag && !icmp)) {
+		uint16_t t = k->sport;
+		k->sport = k->dport;
+		k->dport = t;
+	}
+	return AB_FLOW_REVERSE;
+}
+
 static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 {
-	const struct argus_flow_key *k = &rec->key;
+	struct argus_flow_key key;
+	const struct argus_flow_key *k = &key;
 	uint8_t *b = p + 4;
 	unsigned frag = (rec->flags & ARGUS_FLAG_FRAG_ONLY) ? AB_ADDR_FRAG : 0;
+	unsigned rev = stored_key(rec, &key);
 	const uint8_t *sha;
 
 	switch (k->family) {
@@ -124,7 +158,7 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 			ab_put16(b + 12, k->dport);
 			b[14] = b[15] = 0;
 		}
-		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC, AB_ADDR_IPV4 | frag, 5);
+		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC | rev, AB_ADDR_IPV4 | frag, 5);
 		return p + 20;
 	case ARGUS_KEY_IPV6:
 		memcpy(b, k->saddr, 16);
@@ -140,7 +174,7 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 			ab_put16(b + 36, k->sport);
 			ab_put16(b + 38, k->dport);
 		}
-		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC, AB_ADDR_IPV6 | frag, 11);
+		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC | rev, AB_ADDR_IPV6 | frag, 11);
 		return p + 44;
 	case ARGUS_KEY_ETHER:
 		/* struct ether_header order: destination first. */
@@ -149,13 +183,13 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 		ab_put16(b + 12, k->ethertype);
 		b[14] = (uint8_t)k->dport; /* DSAP */
 		b[15] = (uint8_t)k->sport; /* SSAP */
-		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC, AB_ADDR_ETHER, 5);
+		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC | rev, AB_ADDR_ETHER, 5);
 		return p + 20;
 	case ARGUS_KEY_ARP:
 		/* Unlike argus 3.0.8 (6 words, hardware address cut to 4 bytes),
 		 * write the whole key: 7 words. */
 		sha = k->saddr + 4;
-		if (all_zero(sha, 6) && (rec->present & ARGUS_HAS_MAC))
+		if (!rev && all_zero(sha, 6) && (rec->present & ARGUS_HAS_MAC))
 			sha = rec->smac;
 		ab_put16(b, 1);      /* hardware: Ethernet */
 		ab_put16(b + 2, 0x0800);
@@ -166,13 +200,13 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 			memcpy(b + 8, k->daddr, 4);
 			memcpy(b + 12, sha, 6);
 			memcpy(b + 18, k->daddr + 4, 6);
-			dsr_header(p, AB_DSR_FLOW, AB_FLOW_ARP, AB_ADDR_RARP, 7);
+			dsr_header(p, AB_DSR_FLOW, AB_FLOW_ARP | rev, AB_ADDR_RARP, 7);
 		} else {
 			memcpy(b + 8, k->saddr, 4);
 			memcpy(b + 12, k->daddr, 4);
 			memcpy(b + 16, sha, 6);
 			b[22] = b[23] = 0;
-			dsr_header(p, AB_DSR_FLOW, AB_FLOW_ARP, AB_ADDR_ARP, 7);
+			dsr_header(p, AB_DSR_FLOW, AB_FLOW_ARP | rev, AB_ADDR_ARP, 7);
 		}
 		return p + 28;
 	default:
@@ -418,7 +452,7 @@ static uint8_t *put_network(const struct argus_record *rec, uint8_t *p)
 	return p;
 }
 
-/* ---- VLAN, IPATTR, MAC, ICMP, ENCAPS --------------------------------------- */
+/* ---- VLAN, MPLS, JITTER, IPATTR, PSIZE, DATA, MAC, ICMP, ENCAPS ------------ */
 
 static uint8_t *put_vlan(const struct argus_record *rec, uint8_t *p)
 {
@@ -426,6 +460,117 @@ static uint8_t *put_vlan(const struct argus_record *rec, uint8_t *p)
 	ab_put16(p + 4, rec->svlan);
 	ab_put16(p + 6, rec->dvlan);
 	return p + 8;
+}
+
+/* One label stack entry per direction, as Argus 3.0.8 writes (see wire.h). */
+static uint8_t *put_mpls(const struct argus_record *rec, uint8_t *p)
+{
+	unsigned st = 0, qual = 0;
+	uint8_t *q = p + 4;
+
+	if (rec->n_smpls) {
+		st |= AB_MPLS_SRC;
+		qual |= 0x10u;
+		ab_put32(q, rec->smpls[0]);
+		q += 4;
+	}
+	if (rec->n_dmpls) {
+		st |= AB_MPLS_DST;
+		qual |= 0x01u;
+		ab_put32(q, rec->dmpls[0]);
+		q += 4;
+	}
+	if (!st)
+		return p;
+	dsr_header(p, AB_DSR_MPLS, st, qual, (size_t)(q - p) / 4);
+	return q;
+}
+
+static uint8_t *put_jitter_block(uint8_t *q, const struct argus_jitter_stats *j)
+{
+	const float *f[4] = {&j->min, &j->mean, &j->stddev, &j->max};
+	uint32_t v;
+	int i;
+
+	ab_put32(q, j->n);
+	for (i = 0; i < 4; i++) {
+		memcpy(&v, f[i], sizeof v);
+		ab_put32(q + 4 + 4 * i, v);
+	}
+	return q + AB_JIT_BLOCK_BYTES;
+}
+
+static uint8_t *put_jitter(const struct argus_record *rec, uint8_t *p)
+{
+	unsigned qual = 0;
+	uint8_t *q = p + 4;
+
+	if (rec->sjit.valid & 0x01u) {
+		qual |= AB_JIT_SRC_ACTIVE;
+		q = put_jitter_block(q, &rec->sjit.active);
+	}
+	if (rec->sjit.valid & 0x02u) {
+		qual |= AB_JIT_SRC_IDLE;
+		q = put_jitter_block(q, &rec->sjit.idle);
+	}
+	if (rec->djit.valid & 0x01u) {
+		qual |= AB_JIT_DST_ACTIVE;
+		q = put_jitter_block(q, &rec->djit.active);
+	}
+	if (rec->djit.valid & 0x02u) {
+		qual |= AB_JIT_DST_IDLE;
+		q = put_jitter_block(q, &rec->djit.idle);
+	}
+	if (!qual)
+		return p;
+	dsr_header(p, AB_DSR_JITTER, 0, qual, (size_t)(q - p) / 4);
+	return q;
+}
+
+/* Argus writes packet sizes as 2-byte values for the directions that have
+ * packets; a direction that has none has size 0 here. */
+static uint8_t *put_psize(const struct argus_record *rec, uint8_t *p)
+{
+	int src = rec->spsize_min || rec->spsize_max;
+	int dst = rec->dpsize_min || rec->dpsize_max;
+	uint8_t *q = p + 4;
+
+	if (!src && !dst)
+		return p;
+	if (src) {
+		ab_put16(q, rec->spsize_min);
+		ab_put16(q + 2, rec->spsize_max);
+		q += 4;
+	}
+	if (dst) {
+		ab_put16(q, rec->dpsize_min);
+		ab_put16(q + 2, rec->dpsize_max);
+		q += 4;
+	}
+	dsr_header(p, AB_DSR_PSIZE, 0,
+		   src && dst ? AB_PSIZE_BOTH16 : src ? AB_PSIZE_SRC16 : AB_PSIZE_DST16,
+		   (size_t)(q - p) / 4);
+	return q;
+}
+
+/* User data: 16-bit length form.  The buffer size field is Argus's -U
+ * capture length, which the record does not keep: the byte count stands
+ * in for it (ra prints the same; racluster appends nothing more). */
+static uint8_t *put_data(uint8_t *p, unsigned dir, const uint8_t *data, uint16_t len)
+{
+	size_t n = len < ARGUS_USERDATA_MAX ? len : ARGUS_USERDATA_MAX;
+	size_t words = 2 + (n + 3) / 4;
+
+	if (!n)
+		return p;
+	p[0] = AB_DSR_DATA;
+	p[1] = (uint8_t)(AB_DSR_LEN16 | dir);
+	ab_put16(p + 2, (uint16_t)words);
+	ab_put16(p + 4, (uint16_t)n);
+	ab_put16(p + 6, (uint16_t)n);
+	memcpy(p + 8, data, n);
+	memset(p + 8 + n, 0, words * 4 - 8 - n);
+	return p + words * 4;
 }
 
 static uint8_t *put_ipattr_obj(uint8_t *q, const struct argus_ipattr *a)
@@ -489,11 +634,27 @@ static uint8_t *put_mac(const struct argus_record *rec, uint8_t *p)
 	return p + 20;
 }
 
+/* The ICMP DSR's qualifier names the kind of error mapped onto the flow
+ * (ra prints 'U' for any); none when the record has no mapping flag. */
+static unsigned icmp_qual(const struct argus_record *rec)
+{
+	if (!(rec->flags & ARGUS_FLAG_ICMP_MAPPED))
+		return 0;
+	switch (rec->icmp.type) {
+	case 5: /* redirect */
+		return AB_ICMP_REDIRECT_MAPPED;
+	case 11: /* time exceeded */
+		return AB_ICMP_TIMXCED_MAPPED;
+	default:
+		return AB_ICMP_UNREACH_MAPPED;
+	}
+}
+
 static uint8_t *put_icmp(const struct argus_record *rec, uint8_t *p)
 {
 	const struct argus_icmp *ic = &rec->icmp;
 
-	dsr_header(p, AB_DSR_ICMP, 0, AB_ICMP_QUAL, 8);
+	dsr_header(p, AB_DSR_ICMP, 0, icmp_qual(rec), 8);
 	p[4] = ic->type;
 	p[5] = ic->code;
 	ab_put16(p + 6, ic->seq);
@@ -517,8 +678,11 @@ static uint8_t *put_encaps(const struct argus_record *rec, uint8_t *p)
 /* ---- records --------------------------------------------------------------- */
 
 /* TRANSPORT (IPv6 id) + FLOW (IPv6) + TIME + METRIC (8-byte, app bytes) + AGR +
- * NETWORK (TCP perf) + VLAN + IPATTR + MAC + ICMP + ENCAPS, header included. */
-_Static_assert(4 + 24 + 44 + 20 + 52 + 80 + 120 + 8 + 20 + 20 + 32 + 12 <= AB_MAX_FAR_BYTES,
+ * NETWORK (TCP perf) + VLAN + MPLS + JITTER + IPATTR + PSIZE + 2 DATA + MAC +
+ * ICMP + ENCAPS, header included. */
+_Static_assert(4 + 24 + 44 + 20 + 52 + 80 + 120 + 8 + 12 + 84 + 20 + 12 +
+			       2 * (8 + ARGUS_USERDATA_MAX) + 20 + 32 + 12 <=
+		       AB_MAX_FAR_BYTES,
 	       "AB_MAX_FAR_BYTES too small");
 
 size_t argus_binary_encode_far(const struct argus_record *rec, uint8_t *out)
@@ -540,7 +704,17 @@ size_t argus_binary_encode_far(const struct argus_record *rec, uint8_t *out)
 	p = put_network(rec, p);
 	if (has & ARGUS_HAS_VLAN)
 		p = put_vlan(rec, p);
+	if (has & ARGUS_HAS_MPLS)
+		p = put_mpls(rec, p);
+	if (has & ARGUS_HAS_JITTER)
+		p = put_jitter(rec, p);
 	p = put_ipattr(rec, p); /* also carries ARGUS_FLAG_FRAG */
+	if (has & ARGUS_HAS_PSIZE)
+		p = put_psize(rec, p);
+	if (has & ARGUS_HAS_USERDATA) {
+		p = put_data(p, AB_DATA_SRC, rec->suser, rec->suser_len);
+		p = put_data(p, AB_DATA_DST, rec->duser, rec->duser_len);
+	}
 	if (has & ARGUS_HAS_MAC)
 		p = put_mac(rec, p);
 	if ((has & ARGUS_HAS_ICMP) &&
@@ -627,7 +801,9 @@ size_t argus_binary_encode_mar(const struct argus_record *rec, int first_mar, ui
 	ab_put32(out + 100, m->bytes);
 	ab_put16(out + 104, m->suserlen);
 	ab_put16(out + 106, m->duserlen);
-	ab_put32(out + 120, first_mar ? id : 0);
+	/* later MARs have the id at 8 and 0 here, like argus; an id equal to
+	 * the cookie would read as "no id" then, so it goes here as well */
+	ab_put32(out + 120, first_mar || id == AB_COOKIE_V3 ? id : 0);
 	ab_put32(out + 124, 0xffffffffu);
 	return AB_MAR_BYTES;
 }

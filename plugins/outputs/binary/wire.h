@@ -28,11 +28,14 @@
 #define AB_DSR_FLOW 0x02u
 #define AB_DSR_TIME 0x03u
 #define AB_DSR_METRIC 0x10u
+#define AB_DSR_PSIZE 0x12u
 #define AB_DSR_ENCAPS 0x20u
 #define AB_DSR_NETWORK 0x30u
 #define AB_DSR_ICMP 0x34u
 #define AB_DSR_VLAN 0x40u
 #define AB_DSR_MAC 0x42u
+#define AB_DSR_MPLS 0x44u
+#define AB_DSR_JITTER 0x46u
 #define AB_DSR_IPATTR 0x48u
 #define AB_DSR_DATA 0x50u
 #define AB_DSR_AGR 0x60u
@@ -94,8 +97,39 @@
 /* MAC qualifier written for ARGUS_FLAG_MULTI_MAC (ra prints 'M'). */
 #define AB_MAC_MULTI 0x02u
 
-/* ICMP DSR qualifier argus 3.0.8 writes. */
-#define AB_ICMP_QUAL 0x01u
+/* ICMP DSR qualifier: which kind of ICMP error was mapped onto the flow.
+ * ra prints 'U' in flgs when any of the three bits is set. */
+#define AB_ICMP_UNREACH_MAPPED 0x01u
+#define AB_ICMP_REDIRECT_MAPPED 0x02u
+#define AB_ICMP_TIMXCED_MAPPED 0x04u
+#define AB_ICMP_MAPPED_MASK 0x07u
+
+/* JITTER qualifier bits: one 20-byte block (count, min, mean, stddev, max;
+ * XDR int and floats) per bit, in this order. */
+#define AB_JIT_SRC_ACTIVE 0x01u
+#define AB_JIT_SRC_IDLE 0x02u
+#define AB_JIT_DST_ACTIVE 0x04u
+#define AB_JIT_DST_IDLE 0x08u
+#define AB_JIT_BLOCK_BYTES 20u
+
+/* PSIZE qualifiers (METRIC width codes) argus writes: 2-byte values. */
+#define AB_PSIZE_BOTH16 0x02u
+#define AB_PSIZE_SRC16 0x06u
+#define AB_PSIZE_DST16 0x0au
+
+/* MPLS: subtype bits say which directions have labels, the qualifier's
+ * high / low nibble how many label stack entries each has.  Argus 3.0.8
+ * keeps one entry per direction and ra reads the src entry at +0 and the
+ * dst entry at +4 whatever the counts say, so the writer never writes
+ * more than one per direction. */
+#define AB_MPLS_SRC 0x01u
+#define AB_MPLS_DST 0x02u
+
+/* DATA (user data, -U): always the 16-bit length form (subtype bit 0x80);
+ * subtype 0x10 src / 0x20 dst; body: buffer size u16, byte count u16, bytes. */
+#define AB_DSR_LEN16 0x80u
+#define AB_DATA_SRC 0x10u
+#define AB_DATA_DST 0x20u
 
 /* Ethertypes used for ARP keys. */
 #define AB_ETHERTYPE_ARP 0x0806u
@@ -103,7 +137,7 @@
 
 /* Largest flow record the writer produces (all DSRs at their largest),
  * plus a synthesised MAR in front of it. */
-#define AB_MAX_FAR_BYTES 512u
+#define AB_MAX_FAR_BYTES 1280u
 #define AB_WRITE_RESERVE (AB_MAX_FAR_BYTES + AB_MAR_BYTES)
 
 /* Big-endian (network order) and little-endian accessors. */
