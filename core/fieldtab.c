@@ -14,6 +14,7 @@
 #endif
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -700,6 +701,22 @@ static char encaps_letter(uint32_t e)
 	return ' ';
 }
 
+/* The encapsulation column: from the ENCAPS section's bits alone; as ra,
+ * when they are missing or zero, from the sections the record has (VLAN
+ * before MAC before MPLS). */
+static char encaps_map(const struct argus_record *r)
+{
+	uint32_t e = has(r, ARGUS_HAS_ENCAPS) ? r->sencaps | r->dencaps : 0;
+
+	if (e)
+		return encaps_letter(e);
+	if (has(r, ARGUS_HAS_VLAN))
+		return 'v';
+	if (has(r, ARGUS_HAS_MAC))
+		return 'e';
+	return has(r, ARGUS_HAS_MPLS) ? 'm' : ' ';
+}
+
 static char pick(int s, int d, char cs, char cd, char both)
 {
 	return s && d ? both : s ? cs : d ? cd : ' ';
@@ -707,7 +724,7 @@ static char pick(int s, int d, char cs, char cd, char both)
 
 /* ra's 10-column flag map:
  *   [1] encapsulation (e Ethernet, v 802.1Q, l LLC, m MPLS, p PPP, S SLL,
- *       ... '*' several) or M (several MAC addresses)
+ *       ... '*' several; see encaps_map) or M (several MAC addresses)
  *   [2] ICMP error mapped onto the flow: U unreachable, R redirect,
  *       T time exceeded, I other
  *   [3] TCP retransmissions s/d/'*', else out of order i/r/'&'
@@ -726,8 +743,7 @@ static void flags_map(const struct argus_record *r, char m[11])
 	if (f & ARGUS_FLAG_MULTI_MAC)
 		m[1] = 'M';
 	else
-		m[1] = encaps_letter((has(r, ARGUS_HAS_ENCAPS) ? r->sencaps | r->dencaps : 0) |
-				     (has(r, ARGUS_HAS_VLAN) ? ARGUS_ENCAPS_8021Q : 0));
+		m[1] = encaps_map(r);
 	if (f & ARGUS_FLAG_ICMP_MAPPED) {
 		uint8_t t = has(r, ARGUS_HAS_ICMP) ? r->icmp.type : 3;
 
@@ -1187,6 +1203,264 @@ static int get_retrans(const struct argus_record *r, struct argus_value *v)
 	return put_uint(v, (uint64_t)t->src.retrans + (t->have_dst ? t->dst.retrans : 0));
 }
 
+/* ---- getters: inter-packet times, jitter (Argus -J) --------------------------------
+ *
+ * Argus keeps, per direction, statistics of the times between packets in two
+ * groups, "active" and "idle" (struct argus_jitter, microseconds).  ra prints
+ * milliseconds.  v->d is the exact value; v->s what ra 3.0.8.2 prints, which
+ * it computes in single precision, and for the jitter of a direction with
+ * both groups with a formula that mixes units: sqrt(S / n - m * m) where S
+ * is the groups' sum of squares (n * (stddev^2 + mean^2), microseconds
+ * squared) divided by 1000 and m is the pooled mean in milliseconds.  We
+ * print what ra prints; the machine formats get the pooled standard
+ * deviation in milliseconds. */
+
+static const struct argus_jitter *jitter(const struct argus_record *r, int dst)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_JITTER) ? (dst ? &r->djit : &r->sjit) : NULL;
+}
+
+static int put_ms(struct argus_value *v, double exact_ms, double ra_ms)
+{
+	put_double(v, exact_ms);
+	snprintf(v->s, sizeof v->s, "%.6f", ra_ms);
+	return 1;
+}
+
+static uint32_t group_n(const struct argus_jitter *j, int idle)
+{
+	uint8_t bit = idle ? 0x02 : 0x01;
+
+	if (!(j->valid & bit))
+		return 0;
+	return idle ? j->idle.n : j->active.n;
+}
+
+/* Mean time between packets over both groups; nothing (as ra) when the
+ * direction has no statistics. */
+static int put_intpkt(const struct argus_jitter *j, struct argus_value *v)
+{
+	uint32_t na, ni, n;
+	float sum;
+	double exact;
+
+	if (!j)
+		return absent(v);
+	na = group_n(j, 0);
+	ni = group_n(j, 1);
+	n = na + ni;
+	if (n == 0)
+		return absent(v);
+	sum = (na ? j->active.mean * (float)na : 0.0f) + (ni ? j->idle.mean * (float)ni : 0.0f);
+	exact = ((na ? (double)j->active.mean * na : 0.0) + (ni ? (double)j->idle.mean * ni : 0.0)) /
+		n / 1000.0;
+	return put_ms(v, exact, (double)(sum / (float)n) / 1000.0);
+}
+
+static int get_sintpkt(const struct argus_record *r, struct argus_value *v)
+{
+	return put_intpkt(jitter(r, 0), v);
+}
+
+static int get_dintpkt(const struct argus_record *r, struct argus_value *v)
+{
+	return put_intpkt(jitter(r, 1), v);
+}
+
+/* One group's mean: ra prints 0 for a group the record does not carry. */
+static int put_group_mean(const struct argus_jitter *j, int idle, struct argus_value *v)
+{
+	double m;
+
+	if (!j)
+		return absent(v);
+	m = group_n(j, idle) ? (double)(idle ? j->idle.mean : j->active.mean) : 0.0;
+	return put_ms(v, m / 1000.0, m / 1000.0);
+}
+
+static int get_sintpktact(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_mean(jitter(r, 0), 0, v);
+}
+
+static int get_dintpktact(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_mean(jitter(r, 1), 0, v);
+}
+
+static int get_sintpktidl(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_mean(jitter(r, 0), 1, v);
+}
+
+static int get_dintpktidl(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_mean(jitter(r, 1), 1, v);
+}
+
+static int put_jitter(const struct argus_jitter *j, struct argus_value *v)
+{
+	uint32_t na, ni, n;
+	double exact, shown;
+
+	if (!j)
+		return absent(v);
+	na = group_n(j, 0);
+	ni = group_n(j, 1);
+	n = na + ni;
+	if (n == 0)
+		return absent(v);
+	if (na && ni) {
+		/* pooled, exact */
+		double sa = j->active.stddev, si = j->idle.stddev;
+		double ma = j->active.mean, mi = j->idle.mean;
+		double mean = (ma * na + mi * ni) / n;
+		double sq = (na * (sa * sa + ma * ma) + ni * (si * si + mi * mi)) / n - mean * mean;
+		/* as ra: float sums, a sum of squares in microseconds squared over
+		 * 1000 against a mean in milliseconds */
+		float fa = j->active.mean * (float)na, fi = j->idle.mean * (float)ni;
+		float fmean = (float)((double)((fa + fi) / (float)n) / 1000.0);
+		double s = (na * sa * sa + (double)fa * fa / na) + (ni * si * si + (double)fi * fi / ni);
+
+		exact = sqrt(sq > 0.0 ? sq : 0.0) / 1000.0;
+		s /= 1000.0;
+		shown = sqrt(s / n - (double)fmean * fmean);
+	} else {
+		exact = shown = (double)(na ? j->active.stddev : j->idle.stddev) / 1000.0;
+	}
+	return put_ms(v, exact, shown);
+}
+
+static int get_sjit(const struct argus_record *r, struct argus_value *v)
+{
+	return put_jitter(jitter(r, 0), v);
+}
+
+static int get_djit(const struct argus_record *r, struct argus_value *v)
+{
+	return put_jitter(jitter(r, 1), v);
+}
+
+/* One group's jitter: empty when the group has no samples. */
+static int put_group_jitter(const struct argus_jitter *j, int idle, struct argus_value *v)
+{
+	double s;
+
+	if (!j || !group_n(j, idle))
+		return absent(v);
+	s = (double)(idle ? j->idle.stddev : j->active.stddev) / 1000.0;
+	return put_ms(v, s, s);
+}
+
+static int get_sjitact(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_jitter(jitter(r, 0), 0, v);
+}
+
+static int get_djitact(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_jitter(jitter(r, 1), 0, v);
+}
+
+static int get_sjitidl(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_jitter(jitter(r, 0), 1, v);
+}
+
+static int get_djitidl(const struct argus_record *r, struct argus_value *v)
+{
+	return put_group_jitter(jitter(r, 1), 1, v);
+}
+
+/* ---- getters: packet sizes (Argus -Z), MPLS, user data (Argus -U) --------------------- */
+
+/* Argus writes the sizes of the directions that have packets; ra prints a
+ * single blank for a size of 0 in a direction it has. */
+static int put_psize(const struct argus_record *r, struct argus_value *v, uint16_t size, int dst)
+{
+	uint64_t pkts = dst ? r->dpkts : r->spkts;
+
+	if (is_mar(r) || !has(r, ARGUS_HAS_PSIZE) || (!size && !(has(r, ARGUS_HAS_METRIC) && pkts)))
+		return absent(v);
+	put_uint(v, size);
+	if (size == 0)
+		snprintf(v->s, sizeof v->s, " ");
+	return 1;
+}
+
+static int get_smaxsz(const struct argus_record *r, struct argus_value *v)
+{
+	return put_psize(r, v, r->spsize_max, 0);
+}
+
+static int get_dmaxsz(const struct argus_record *r, struct argus_value *v)
+{
+	return put_psize(r, v, r->dpsize_max, 1);
+}
+
+static int get_sminsz(const struct argus_record *r, struct argus_value *v)
+{
+	return put_psize(r, v, r->spsize_min, 0);
+}
+
+static int get_dminsz(const struct argus_record *r, struct argus_value *v)
+{
+	return put_psize(r, v, r->dpsize_min, 1);
+}
+
+/* The label (top 20 bits) of the first label stack entry of a direction. */
+static int get_smpls(const struct argus_record *r, struct argus_value *v)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_MPLS) && r->n_smpls ? put_uint(v, r->smpls[0] >> 12)
+								   : absent(v);
+}
+
+static int get_dmpls(const struct argus_record *r, struct argus_value *v)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_MPLS) && r->n_dmpls ? put_uint(v, r->dmpls[0] >> 12)
+								   : absent(v);
+}
+
+/* ra's default user data column: "s[N]=" and the first N (at most 16)
+ * bytes, printable ASCII kept and every other byte shown as '.', trailing
+ * blanks dropped (ra 3.0.8.2 does not mask passwords). */
+#define USERDATA_SHOWN 16
+
+static int put_user(struct argus_value *v, char tag, const uint8_t *data, size_t len)
+{
+	char *p;
+	size_t i, n = len < USERDATA_SHOWN ? len : USERDATA_SHOWN;
+	int pre;
+
+	if (n == 0)
+		return absent(v);
+	put_string(v, "");
+	pre = snprintf(v->s, sizeof v->s, "%c[%zu]=", tag, n);
+	p = v->s + pre;
+	for (i = 0; i < n; i++)
+		p[i] = data[i] >= 0x20 && data[i] < 0x7f ? (char)data[i] : '.';
+	p[n] = '\0';
+	while (n && p[n - 1] == ' ') /* ra drops trailing blanks */
+		p[--n] = '\0';
+	return 1;
+}
+
+static int get_suser(const struct argus_record *r, struct argus_value *v)
+{
+	size_t len = r->suser_len < ARGUS_USERDATA_MAX ? r->suser_len : ARGUS_USERDATA_MAX;
+
+	return !is_mar(r) && has(r, ARGUS_HAS_USERDATA) ? put_user(v, 's', r->suser, len)
+							: absent(v);
+}
+
+static int get_duser(const struct argus_record *r, struct argus_value *v)
+{
+	size_t len = r->duser_len < ARGUS_USERDATA_MAX ? r->duser_len : ARGUS_USERDATA_MAX;
+
+	return !is_mar(r) && has(r, ARGUS_HAS_USERDATA) ? put_user(v, 'd', r->duser, len)
+							: absent(v);
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 #define PORT ARGUS_FIELD_F_NUMERIC_PORT
@@ -1270,6 +1544,34 @@ static const struct argus_field builtin[] = {
 	{"sretrans", "SrcRetra", T_U, 8, 0, get_sretrans, "TCP retransmissions from the source"},
 	{"dretrans", "DstRetra", T_U, 8, 0, get_dretrans,
 	 "TCP retransmissions from the destination"},
+	{"sintpkt", "SIntPkt", T_D, 12, 0, get_sintpkt,
+	 "mean time between packets from the source, ms (-J)"},
+	{"dintpkt", "DIntPkt", T_D, 12, 0, get_dintpkt,
+	 "mean time between packets from the destination, ms (-J)"},
+	{"sintpktact", "SIntPktAct", T_D, 12, 0, get_sintpktact,
+	 "mean time between active packets from the source, ms"},
+	{"dintpktact", "DIntPktAct", T_D, 12, 0, get_dintpktact,
+	 "mean time between active packets from the destination, ms"},
+	{"sintpktidl", "SIntPktIdl", T_D, 12, 0, get_sintpktidl,
+	 "mean time between idle packets from the source, ms"},
+	{"dintpktidl", "DIntPktIdl", T_D, 12, 0, get_dintpktidl,
+	 "mean time between idle packets from the destination, ms"},
+	{"sjit", "SrcJitter", T_D, 12, 0, get_sjit, "jitter of the source's packets, ms (-J)"},
+	{"djit", "DstJitter", T_D, 12, 0, get_djit, "jitter of the destination's packets, ms (-J)"},
+	{"sjitact", "SrcJitAct", T_D, 12, 0, get_sjitact, "jitter of the source's active packets, ms"},
+	{"djitact", "DstJitAct", T_D, 12, 0, get_djitact,
+	 "jitter of the destination's active packets, ms"},
+	{"sjitidl", "SrcJitIdl", T_D, 12, 0, get_sjitidl, "jitter of the source's idle packets, ms"},
+	{"djitidl", "DstJitIdl", T_D, 12, 0, get_djitidl,
+	 "jitter of the destination's idle packets, ms"},
+	{"smaxsz", "sMaxPktSz", T_U, 12, 0, get_smaxsz, "largest packet from the source (-Z)"},
+	{"dmaxsz", "dMaxPktSz", T_U, 12, 0, get_dmaxsz, "largest packet from the destination (-Z)"},
+	{"sminsz", "sMinPktSz", T_U, 12, 0, get_sminsz, "smallest packet from the source (-Z)"},
+	{"dminsz", "dMinPktSz", T_U, 12, 0, get_dminsz, "smallest packet from the destination (-Z)"},
+	{"smpls", "sMpls", T_U, 8, 0, get_smpls, "source MPLS label"},
+	{"dmpls", "dMpls", T_U, 8, 0, get_dmpls, "destination MPLS label"},
+	{"suser", "srcUdata", T_S, 25, 0, get_suser, "first payload bytes from the source (-U)"},
+	{"duser", "dstUdata", T_S, 25, 0, get_duser, "first payload bytes from the destination (-U)"},
 };
 
 #define NBUILTIN (sizeof builtin / sizeof builtin[0])

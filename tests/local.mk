@@ -74,8 +74,23 @@ tests_plugins_badabi_outputs_badabi_la_LDFLAGS = $(PLUGIN_LDFLAGS) -rpath /nowhe
 # Integration tests: the built programs on captures.
 TESTS += tests/integration/cli.sh tests/integration/golden.sh \
 	tests/integration/genpcap.sh tests/integration/badinput.sh \
-	tests/integration/plugins.sh
+	tests/integration/plugins.sh tests/integration/golden-ra.sh
 EXTRA_DIST += tests/integration/lib.sh tests/integration/cli.sh \
 	tests/integration/golden.sh tests/integration/genpcap.sh \
-	tests/integration/badinput.sh tests/integration/plugins.sh \
+	tests/integration/badinput.sh tests/integration/plugins.sh tests/integration/golden-ra.sh \
 	tests/data
+
+# The record reader's fuzz target, built without libFuzzer: it replays the
+# seed corpus and the golden and hand-made streams (tests/fuzz/README.md).
+check_PROGRAMS += tests/fuzz/fuzz_record_reader
+TESTS += tests/fuzz/fuzz_record_reader
+tests_fuzz_fuzz_record_reader_SOURCES = tests/fuzz/fuzz_record_reader.c \
+	plugins/outputs/binary/binary.c plugins/outputs/binary/encode.c \
+	plugins/outputs/binary/decode.c plugins/outputs/binary/wire.h
+tests_fuzz_fuzz_record_reader_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+tests_fuzz_fuzz_record_reader_LDADD = $(ZLIB_LIBS)
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/corpus
+
+# Issue 3: damaged streams and round trips through Debian's Argus tools.
+TESTS += tests/integration/corrupt.sh tests/integration/roundtrip.sh
+EXTRA_DIST += tests/integration/corrupt.sh tests/integration/roundtrip.sh

@@ -124,6 +124,10 @@ static void test_table(void **st)
 		"tcpopt",    "smeansz", "dmeansz", "trans", "cause",	"sretrans", "dretrans",
 		"retrans",   "runtime", "mean",	  "stddev", "sum",	"min",	   "max",
 		"sdsb",	     "ddsb",	"shops",  "dhops",
+		"sintpkt",   "dintpkt", "sintpktact", "dintpktact", "sintpktidl", "dintpktidl",
+		"sjit",	     "djit",	"sjitact", "djitact", "sjitidl", "djitidl",
+		"smaxsz",    "dmaxsz",	"sminsz", "dminsz", "smpls",	"dmpls",   "suser",
+		"duser",
 	};
 	size_t i, j, n = argus_field_count();
 	(void)st;
@@ -883,6 +887,163 @@ static void test_format_edges(void **st)
 	assert_string_equal(small, "-42");
 }
 
+/* ---- jitter, packet sizes, MPLS, user data ------------------------------------------ */
+
+/* Statistics of ssh.pcap's TCP flow and mptcp-v0.pcap's first flow as argus
+ * -J wrote them; the ra texts are what Debian's ra printed for them. */
+static void jitter_ssh(struct argus_record *r)
+{
+	flow(r, 6, 62146, 22, 30, 7021, 24, 4939);
+	r->present |= ARGUS_HAS_JITTER;
+	r->sjit.valid = 0x03;
+	r->sjit.active = (struct argus_jitter_stats){1, 1.0f, 1.0f, 0.0f, 1.0f};
+	r->sjit.idle = (struct argus_jitter_stats){27, 87.0f, 20931.333984375f, 26674.16796875f,
+						   115169.0f};
+	r->djit.valid = 0x02;
+	r->djit.idle = (struct argus_jitter_stats){23, 1.0f, 23899.826171875f, 25899.046875f,
+						   94256.0f};
+}
+
+static void test_jitter(void **st)
+{
+	struct argus_record r;
+	(void)st;
+
+	jitter_ssh(&r);
+	/* both groups: the mean over both; ra's jitter formula (see fieldtab.c) */
+	assert_string_equal(ra("sintpkt", &r), "20.183822");
+	assert_string_equal(ra("sintpktact", &r), "0.001000");
+	assert_string_equal(ra("sintpktidl", &r), "20.931334");
+	assert_string_equal(ra("sjit", &r), "1052.694771");
+	assert_string_equal(ra("sjitact", &r), "0.000000");
+	assert_string_equal(ra("sjitidl", &r), "26.674168");
+	/* the machine formats: the pooled standard deviation */
+	assert_string_equal(csv("sjit", &r), "26.479936");
+	assert_string_equal(csv("sintpkt", &r), "20.183822");
+	/* one group: its own statistics; a missing group's mean prints 0 */
+	assert_string_equal(ra("dintpkt", &r), "23.899826");
+	assert_string_equal(ra("dintpktact", &r), "0.000000");
+	assert_string_equal(ra("dintpktidl", &r), "23.899826");
+	assert_string_equal(ra("djit", &r), "25.899047");
+	assert_string_equal(ra("djitact", &r), "");
+	assert_false(present("djitact", &r));
+	assert_string_equal(ra("djitidl", &r), "25.899047");
+
+	/* mptcp-v0: the destination's active and idle groups */
+	r.djit.valid = 0x03;
+	r.djit.active = (struct argus_jitter_stats){6, 140.0f, 1575.5f, 2910.792236328125f, 8080.0f};
+	r.djit.idle = (struct argus_jitter_stats){73, 181.0f, 80329.421875f, 164668.09375f,
+						  1246338.0f};
+	assert_string_equal(ra("dintpkt", &r), "74.348117");
+	assert_string_equal(csv("dintpkt", &r), "74.348111"); /* ra: single precision */
+	assert_string_equal(ra("djit", &r), "5569.039719");
+	assert_string_equal(csv("djit", &r), "159.662422");
+	assert_string_equal(ra("djitact", &r), "2.910792");
+
+	/* a direction without statistics, a record without -J */
+	r.djit.valid = 0;
+	assert_false(present("dintpkt", &r));
+	assert_false(present("djit", &r));
+	assert_string_equal(ra("dintpktact", &r), "0.000000");
+	r.present &= ~ARGUS_HAS_JITTER;
+	assert_false(present("sintpkt", &r));
+	assert_false(present("sjit", &r));
+	assert_false(present("sintpktact", &r));
+	assert_false(present("sjitidl", &r));
+
+	assert_string_equal(argus_field_find("sjit")->label, "SrcJitter");
+	assert_string_equal(argus_field_find("djitidl")->label, "DstJitIdl");
+	assert_string_equal(argus_field_find("dintpktact")->label, "DIntPktAct");
+}
+
+static void test_psize_mpls(void **st)
+{
+	struct argus_record r;
+	(void)st;
+
+	flow(&r, 6, 62146, 22, 30, 7021, 24, 4939);
+	assert_false(present("smaxsz", &r));
+	r.present |= ARGUS_HAS_PSIZE;
+	r.spsize_min = 54;
+	r.spsize_max = 1514;
+	r.dpsize_min = 66;
+	r.dpsize_max = 1158;
+	assert_string_equal(ra("smaxsz", &r), "1514");
+	assert_string_equal(ra("sminsz", &r), "54");
+	assert_string_equal(ra("dmaxsz", &r), "1158");
+	assert_string_equal(ra("dminsz", &r), "66");
+	/* a size of 0 in a direction with packets: ra prints one blank */
+	r.dpsize_max = 0;
+	assert_string_equal(ra("dmaxsz", &r), " ");
+	assert_string_equal(csv("dmaxsz", &r), "0");
+	/* a direction without packets has no sizes (argus writes none) */
+	r.dpkts = 0;
+	r.dpsize_min = 0;
+	assert_false(present("dminsz", &r));
+
+	assert_false(present("smpls", &r));
+	r.present |= ARGUS_HAS_MPLS;
+	assert_false(present("smpls", &r));
+	r.n_smpls = 2;
+	r.smpls[0] = 0x00064140; /* label 100, the top of the stack */
+	r.smpls[1] = 0x0012c140;
+	assert_string_equal(ra("smpls", &r), "100");
+	assert_string_equal(csv("smpls", &r), "100");
+	assert_false(present("dmpls", &r));
+	r.n_dmpls = 1;
+	r.dmpls[0] = 0xfffff000;
+	assert_string_equal(ra("dmpls", &r), "1048575");
+	/* without ENCAPS bits ra's flag map names the sections the record has:
+	 * VLAN before MAC before MPLS (Debian's ra on hand-made records) */
+	r.present &= ~(uint32_t)ARGUS_HAS_ENCAPS;
+	assert_string_equal(ra("flgs", &r), " m        ");
+	r.present |= ARGUS_HAS_MAC;
+	assert_string_equal(ra("flgs", &r), " e        ");
+	r.present |= ARGUS_HAS_VLAN;
+	assert_string_equal(ra("flgs", &r), " v        ");
+	r.present |= ARGUS_HAS_ENCAPS; /* its bits alone when it has any */
+	r.sencaps = ARGUS_ENCAPS_ETHER;
+	assert_string_equal(ra("flgs", &r), " e        ");
+	r.dencaps = ARGUS_ENCAPS_8021Q;
+	assert_string_equal(ra("flgs", &r), " *        ");
+	assert_string_equal(argus_field_find("smaxsz")->label, "sMaxPktSz");
+	assert_string_equal(argus_field_find("dmpls")->label, "dMpls");
+}
+
+static void test_userdata(void **st)
+{
+	struct argus_record r;
+	(void)st;
+
+	flow(&r, 6, 62146, 22, 30, 7021, 24, 4939);
+	assert_false(present("suser", &r));
+	r.present |= ARGUS_HAS_USERDATA;
+	assert_false(present("suser", &r)); /* no bytes */
+	/* the first 16 bytes, '.' for what is not printable ASCII */
+	r.suser_len = 32;
+	memcpy(r.suser, "SSH-2.0-OpenSSH_7.8\r\n\0\0\0\x05l\x04\x14\xab\x01\xf5\xe1*", 32);
+	assert_string_equal(ra("suser", &r), "s[16]=SSH-2.0-OpenSSH_");
+	r.suser_len = 24;
+	memcpy(r.suser, "\0\0\0\x14\x06\"\0\0\x04\0\0\0\x04\0\0\0 \x7f\x80", 19);
+	assert_string_equal(ra("suser", &r), "s[16]=.....\"..........");
+	/* trailing blanks dropped, the count kept; no password masking */
+	r.duser_len = 6;
+	memcpy(r.duser, "abc   ", 6);
+	assert_string_equal(ra("duser", &r), "d[6]=abc");
+	r.duser_len = 3;
+	memcpy(r.duser, "   ", 3);
+	assert_string_equal(ra("duser", &r), "d[3]=");
+	r.duser_len = 14;
+	memcpy(r.duser, "PASS hunter2\r\n", 14);
+	assert_string_equal(ra("duser", &r), "d[14]=PASS hunter2..");
+	assert_string_equal(csv("duser", &r), "d[14]=PASS hunter2..");
+	r.duser_len = 2000; /* more than the record holds: what it holds */
+	memset(r.duser, 'a', sizeof r.duser);
+	assert_string_equal(ra("duser", &r), "d[16]=aaaaaaaaaaaaaaaa");
+	assert_string_equal(argus_field_find("suser")->label, "srcUdata");
+	assert_string_equal(argus_field_find("duser")->label, "dstUdata");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -893,6 +1054,8 @@ int main(void)
 		cmocka_unit_test(test_l2),	     cmocka_unit_test(test_flags_and_attrs),
 		cmocka_unit_test(test_rates),	     cmocka_unit_test(test_srcid),
 		cmocka_unit_test(test_mar),	     cmocka_unit_test(test_format_edges),
+		cmocka_unit_test(test_jitter),	     cmocka_unit_test(test_psize_mpls),
+		cmocka_unit_test(test_userdata),
 	};
 	return cmocka_run_group_tests(tests, setup_utc, NULL);
 }

@@ -249,18 +249,46 @@ static void g_qinq(struct argus_record *r)
 	encaps(r, ETH, 0);
 }
 
-/* as ra shows it after its display swap (see argus-record-format.md 6a) */
+/* As the reader gives it: a TCP flow first seen mid-stream from port 80
+ * (no SYN); ra shows it turned round (argus-record-format.md 6a). */
 static void g_http_vlan(struct argus_record *r)
 {
-	base(r, 1, ARGUS_KEY_IPV4, 6, "10.114.101.120", 5767, "10.21.11.94", 80, 1395173523342266,
-	     1395173523342266, 0, 1, 0, 663);
+	base(r, 1, ARGUS_KEY_IPV4, 6, "10.21.11.94", 80, "10.114.101.120", 5767, 1395173523342266,
+	     1395173523342266, 1, 0, 663, 0);
 	tcp(r, 0x4);
-	attrs(r, -1, 0, 0, 128, 0, 0xef59);
-	macs(r, "00:03:b2:78:04:17", "00:50:56:9f:36:9f");
-	encaps(r, 0, ETH | ARGUS_ENCAPS_8021Q);
+	r->tcp.src.seqbase = 908588049;
+	attrs(r, 128, 0, 0xef59, -1, 0, 0);
+	macs(r, "00:50:56:9f:36:9f", "00:03:b2:78:04:17");
+	encaps(r, ETH | ARGUS_ENCAPS_8021Q, 0);
 	r->present |= ARGUS_HAS_VLAN;
-	r->dvlan = 0x00a5;
-	r->vlan_valid = 0x02;
+	r->svlan = 0x00a5;
+	r->vlan_valid = 0x01;
+}
+
+/* The same: a lone RST from port 80, its key stored reversed. */
+static void g_tcp_rst(struct argus_record *r)
+{
+	base(r, 1, ARGUS_KEY_IPV4, 6, "199.204.31.89", 80, "172.16.133.41", 52875, 1361916199190965,
+	     1361916199190965, 1, 0, 112, 0);
+	r->reversed = 1;
+	tcp(r, 0x3000);
+	r->tcp.src.seqbase = 1617159968;
+	r->tcp.src.flags = 0x14;
+	attrs(r, 243, 32, 0x3320, -1, 0, 0);
+	macs(r, "00:90:7f:3e:02:d0", "00:21:70:67:6f:50");
+	encaps(r, ETH, 0);
+}
+
+/* A non-IP Ethernet key stored reversed: the reader turns it round, ra does
+ * not (it shows the key as stored). */
+static void g_qinq2(struct argus_record *r)
+{
+	base(r, 2, ARGUS_KEY_ETHER, 0, "00:80:ea:81:88:63", 0, "00:20:d2:5a:fb:3f", 0,
+	     1575842394599680, 1575842394599680, 1, 0, 64, 0);
+	r->reversed = 1;
+	r->key.ethertype = 0x88a8;
+	macs(r, "00:80:ea:81:88:63", "00:20:d2:5a:fb:3f");
+	encaps(r, ETH, 0);
 }
 
 static void g_afs_frag(struct argus_record *r)
@@ -362,6 +390,13 @@ static const struct golden goldens[] = {
 	{"802.1ad_QinQ", g_qinq,
 	 "192.0.2.1,1,1575842394.599412,1575842394.599412,0.000000, e        ,34984,00:20:d2:5a:fb:"
 	 "3f,0,   ->,Broadcast,0,1,0,64,0,INT,00:20:d2:5a:fb:3f,Broadcast,,,,,,,,"},
+	{"tcp_rst_data", g_tcp_rst,
+	 "192.0.2.1,1,1361916199.190965,1361916199.190965,0.000000, e        ,tcp,172.16.133.41,"
+	 "52875,  <?,199.204.31.89,80,0,1,0,112,RST,00:21:70:67:6f:50,00:90:7f:3e:02:d0,,243,,32,,"
+	 "0x3320,,"},
+	{"802.1ad_QinQ 2", g_qinq2,
+	 "192.0.2.1,2,1575842394.599680,1575842394.599680,0.000000, e        ,34984,00:20:d2:5a:fb:"
+	 "3f,0,   ->,00:80:ea:81:88:63,0,1,0,64,0,INT,00:80:ea:81:88:63,00:20:d2:5a:fb:3f,,,,,,,,"},
 	{"ipv4_tcp_http_xml", g_http_vlan,
 	 "192.0.2.1,1,1395173523.342266,1395173523.342266,0.000000, *        ,tcp,10.114.101.120,"
 	 "5767,  <?,10.21.11.94,80,0,1,0,663,CON,00:03:b2:78:04:17,00:50:56:9f:36:9f,,128,,0,,"
@@ -744,6 +779,379 @@ static void test_text_services(void **st)
 	free(out);
 }
 
+/* ---- ra's presentation rules (text only) ----------------------------------------------- */
+
+/* A TCP flow 10.0.0.1:SPORT -> 10.0.0.2:DPORT, 2 and 3 packets, TCP state
+ * STATUS (0: no TCP section). */
+static void mid_tcp(struct argus_record *r, uint16_t sport, uint16_t dport, uint32_t status)
+{
+	base(r, 1, ARGUS_KEY_IPV4, 6, "10.0.0.1", sport, "10.0.0.2", dport, 1600000000250000,
+	     1600000002750000, 2, 3, 200, 300);
+	if (status)
+		tcp(r, status);
+}
+
+static char *text_line(const struct argus_record *r, const char *fields)
+{
+	struct run x;
+
+	run_open(&x, text_LTX_argus_plugin_entry(), fields, ',',
+		 ARGUS_OUT_NUMERIC | ARGUS_OUT_UNIX_TIME | ARGUS_OUT_NO_HEADER);
+	run_write(&x, r);
+	return run_close(&x);
+}
+
+static int tcp_service(unsigned port)
+{
+	return getservbyport(htons((uint16_t)port), "tcp") != NULL;
+}
+
+/* Which mid-stream TCP flows real ra 3.0.8.2 turns round: the source port
+ * must look like a server's (below 1024, or a tcp service in the services
+ * database) and, when the destination port looks like one too, be the
+ * lower.  Checked case by case against Debian's ra. */
+static void test_text_swap_rule(void **st)
+{
+	static const struct {
+		uint16_t sport, dport;
+		int swapped;
+	} cases[] = {
+		{80, 5767, 1},	{5767, 80, 0}, {80, 443, 1},   {443, 80, 0},	{1023, 5000, 1},
+		{1024, 5000, 0}, {5000, 1024, 0}, {0, 5000, 1},	{5000, 0, 0},	{22, 22, 0},
+		{1022, 1023, 1}, {1023, 1022, 0}, {1023, 1024, 1}, {900, 40000, 1}, {65535, 1, 0},
+		{49152, 49153, 0},
+	};
+	struct argus_record r;
+	char expect[128], *out;
+	size_t i;
+	(void)st;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mid_tcp(&r, cases[i].sport, cases[i].dport, ARGUS_TCP_ESTABLISHED);
+		out = text_line(&r, "saddr,sport,dir,daddr,dport,spkts,dpkts");
+		if (cases[i].swapped)
+			snprintf(expect, sizeof expect, "10.0.0.2,%u,  <?>,10.0.0.1,%u,3,2\n",
+				 cases[i].dport, cases[i].sport);
+		else
+			snprintf(expect, sizeof expect, "10.0.0.1,%u,  <?>,10.0.0.2,%u,2,3\n",
+				 cases[i].sport, cases[i].dport);
+		if (strcmp(out, expect) != 0)
+			fail_msg("%u -> %u:\n got    %s expect %s", cases[i].sport, cases[i].dport, out,
+				 expect);
+		free(out);
+	}
+
+	/* a named service above 1023 counts as a server port (mysql, 3306) */
+	if (tcp_service(3306) && !tcp_service(40000)) {
+		mid_tcp(&r, 3306, 40000, 0x4);
+		out = text_line(&r, "saddr,sport,dir,daddr,dport");
+		assert_string_equal(out, "10.0.0.2,40000,  <?>,10.0.0.1,3306\n");
+		free(out);
+		mid_tcp(&r, 40000, 3306, 0x4);
+		out = text_line(&r, "saddr,sport,dir,daddr,dport");
+		assert_string_equal(out, "10.0.0.1,40000,  <?>,10.0.0.2,3306\n");
+		free(out);
+	}
+
+	/* any state without SYN or SYN/ACK: reset, FIN, nothing at all */
+	mid_tcp(&r, 80, 5767, ARGUS_TCP_SRC_RESET);
+	out = text_line(&r, "saddr,sport,dir,daddr,dport,spkts,dpkts,state");
+	assert_string_equal(out, "10.0.0.2,5767,  <?>,10.0.0.1,80,3,2,RST\n");
+	free(out);
+	r.spkts = 0; /* one-way: the arrow follows the swapped counts */
+	out = text_line(&r, "saddr,dir,daddr,spkts,dpkts");
+	assert_string_equal(out, "10.0.0.2,   ?>,10.0.0.1,3,0\n");
+	free(out);
+	r.spkts = 2;
+	r.dpkts = 0;
+	out = text_line(&r, "saddr,dir,daddr,spkts,dpkts");
+	assert_string_equal(out, "10.0.0.2,  <?,10.0.0.1,0,2\n");
+	free(out);
+
+	/* never: after a SYN or SYN/ACK, without a TCP section, UDP, IPv6 */
+	mid_tcp(&r, 80, 5767, ARGUS_TCP_SAW_SYN_SENT | ARGUS_TCP_ESTABLISHED);
+	out = text_line(&r, "saddr,sport,dir,daddr,dport,spkts,dpkts");
+	assert_string_equal(out, "10.0.0.1,80,   ->,10.0.0.2,5767,2,3\n");
+	free(out);
+	mid_tcp(&r, 80, 5767, 0);
+	out = text_line(&r, "saddr,sport,dir,daddr,dport,spkts,dpkts");
+	assert_string_equal(out, "10.0.0.1,80,  <->,10.0.0.2,5767,2,3\n");
+	free(out);
+	mid_tcp(&r, 80, 5767, 0);
+	r.present |= ARGUS_HAS_NET; /* an empty NETWORK section */
+	out = text_line(&r, "saddr,sport,dir,daddr,dport,spkts,dpkts");
+	assert_string_equal(out, "10.0.0.1,80,  <->,10.0.0.2,5767,2,3\n");
+	free(out);
+	mid_tcp(&r, 53, 5767, 0);
+	r.key.proto = 17;
+	out = text_line(&r, "saddr,sport,dir,daddr,dport,spkts,dpkts");
+	assert_string_equal(out, "10.0.0.1,53,  <->,10.0.0.2,5767,2,3\n");
+	free(out);
+	base(&r, 1, ARGUS_KEY_IPV6, 6, "2001:db8::1", 80, "2001:db8::2", 5767, 1600000000250000,
+	     1600000002750000, 2, 3, 200, 300);
+	tcp(&r, ARGUS_TCP_ESTABLISHED);
+	out = text_line(&r, "saddr,sport,dir,daddr,dport,spkts,dpkts");
+	assert_string_equal(out, "2001:db8::1,80,  <?>,2001:db8::2,5767,2,3\n");
+	free(out);
+}
+
+/* Everything per direction turns round with the flow, except the TCP status
+ * word, the encapsulations and (ra computes them first) the loads.  The
+ * expected lines are what Debian's ra printed for the same records. */
+static void rich(struct argus_record *r, uint16_t sport, uint16_t dport)
+{
+	base(r, 1, ARGUS_KEY_IPV4, 6, "10.0.0.1", sport, "10.0.0.2", dport, 1600000000250000,
+	     1600000002750000, 3, 5, 300, 700);
+	attrs(r, 64, 0x20, 0x1111, 128, 0x48, 0x2222);
+	r->sattr.options = 1;
+	macs(r, "00:11:22:33:44:55", "00:aa:bb:cc:dd:ee");
+	r->present |= ARGUS_HAS_VLAN;
+	r->svlan = 0x2005;
+	r->vlan_valid = 0x01;
+	encaps(r, ETH | ARGUS_ENCAPS_8021Q, ETH);
+	tcp(r, ARGUS_TCP_ESTABLISHED);
+	r->tcp.options = ARGUS_TCP_OPT_MSS | ARGUS_TCP_OPT_WSCALE | ARGUS_TCP_OPT_SACKOK;
+	r->tcp.synack_us = 1000;
+	r->tcp.ackdat_us = 2000;
+	r->tcp.have_dst = 1;
+	r->tcp.src = (struct argus_tcp_dir){.seqbase = 1000, .win = 1000, .winshift = 2};
+	r->tcp.dst = (struct argus_tcp_dir){.seqbase = 7000, .win = 3000, .winshift = 3};
+	/* jitter (-J), sizes (-Z), MPLS, user data (-U) */
+	r->present |= ARGUS_HAS_JITTER | ARGUS_HAS_PSIZE | ARGUS_HAS_MPLS | ARGUS_HAS_USERDATA;
+	r->sjit.valid = 0x03;
+	r->sjit.active = (struct argus_jitter_stats){1, 1.0f, 1.0f, 0.0f, 1.0f};
+	r->sjit.idle = (struct argus_jitter_stats){27, 87.0f, 20931.333984375f, 26674.16796875f,
+						   115169.0f};
+	r->djit.valid = 0x02;
+	r->djit.idle = (struct argus_jitter_stats){23, 1.0f, 23899.826171875f, 25899.046875f,
+						   94256.0f};
+	r->spsize_min = 60;
+	r->spsize_max = 1514;
+	r->dpsize_min = 66;
+	r->dpsize_max = 1158;
+	r->n_smpls = r->n_dmpls = 1;
+	r->smpls[0] = 0x00064140; /* label 100 */
+	r->dmpls[0] = 0x000c8140; /* label 200 */
+	r->suser_len = 26;
+	memcpy(r->suser, "USER anon\r\nPASS secret1 x", 26);
+	r->duser_len = 17;
+	memcpy(r->duser, "220 ftp.example\x01\x02", 17);
+}
+
+#define RICH_FIELDS                                                                              \
+	"srcid seq flgs proto saddr sport dir daddr dport smac dmac stos dtos sdsb ddsb sttl dttl " \
+	"shops dhops sipid dipid svlan dvlan svid dvid pkts spkts dpkts bytes sbytes dbytes load " \
+	"sload dload rate srate drate smeansz dmeansz state swin dwin stcpb dtcpb tcprtt synack "  \
+	"ackdat tcpopt"
+#define RICH_FIELDS2                                                                             \
+	"saddr sport dir daddr dport spkts dpkts sintpkt dintpkt sintpktact dintpktact sjit djit " \
+	"sjitact djitact sjitidl djitidl smaxsz dmaxsz sminsz dminsz smpls dmpls suser duser"
+
+static void test_text_swap_all(void **st)
+{
+	struct argus_record r;
+	char *out;
+	(void)st;
+
+	rich(&r, 80, 5767); /* turned round */
+	out = text_line(&r, RICH_FIELDS);
+	assert_string_equal(
+		out, "192.0.2.1,1, *     R  ,tcp,10.0.0.2,5767,  <?>,10.0.0.1,80,00:aa:bb:cc:dd:ee,"
+		     "00:11:22:33:44:55,72,32,af21,cs1,128,64,0,0,0x2222,0x1111,,0x2005,,5,8,5,3,1000,"
+		     "700,300,2432.000000,640.000000,1792.000000,2.800000,1.600000,0.800000,140.000000,"
+		     "100.000000,CON,24000,4000,7000,1000,0.003000,0.001000,0.002000,Mws\n");
+	free(out);
+	out = text_line(&r, RICH_FIELDS2);
+	assert_string_equal(out, "10.0.0.2,5767,  <?>,10.0.0.1,80,5,3,23.899826,20.183822,0.000000,"
+				 "0.001000,25.899047,1052.694771,,0.000000,25.899047,26.674168,1158,"
+				 "1514,66,60,200,100,s[16]=220 ftp.example.,d[16]=USER anon..PASS\n");
+	free(out);
+
+	rich(&r, 5767, 80); /* as stored */
+	out = text_line(&r, RICH_FIELDS);
+	assert_string_equal(
+		out, "192.0.2.1,1, *     R  ,tcp,10.0.0.1,5767,  <?>,10.0.0.2,80,00:11:22:33:44:55,"
+		     "00:aa:bb:cc:dd:ee,32,72,cs1,af21,64,128,0,0,0x1111,0x2222,0x2005,,5,,8,3,5,1000,"
+		     "300,700,2432.000000,640.000000,1792.000000,2.800000,0.800000,1.600000,100.000000,"
+		     "140.000000,CON,4000,24000,1000,7000,0.003000,0.001000,0.002000,Mws\n");
+	free(out);
+	out = text_line(&r, RICH_FIELDS2);
+	assert_string_equal(out, "10.0.0.1,5767,  <?>,10.0.0.2,80,3,5,20.183822,23.899826,0.001000,"
+				 "0.000000,1052.694771,25.899047,0.000000,,26.674168,25.899047,1514,"
+				 "1158,60,66,100,200,s[16]=USER anon..PASS,d[16]=220 ftp.example.\n");
+	free(out);
+
+	/* the text output works on a copy: the record is untouched */
+	{
+		struct argus_record before;
+
+		rich(&r, 80, 5767);
+		before = r;
+		free(text_line(&r, RICH_FIELDS));
+		assert_memory_equal(&before, &r, sizeof r);
+	}
+}
+
+/* csv and json stay our clean formats: the record as stored. */
+static void test_clean_formats_do_not_swap(void **st)
+{
+	struct argus_record r;
+	struct run x;
+	char *out;
+	(void)st;
+
+	rich(&r, 80, 5767);
+	run_open(&x, csv_LTX_argus_plugin_entry(), "saddr,sport,daddr,dport,spkts,dpkts,smac,sttl",
+		 ',', ARGUS_OUT_NUMERIC | ARGUS_OUT_NO_HEADER);
+	run_write(&x, &r);
+	out = run_close(&x);
+	assert_string_equal(out, "10.0.0.1,80,10.0.0.2,5767,3,5,00:11:22:33:44:55,64\r\n");
+	free(out);
+
+	run_open(&x, json_LTX_argus_plugin_entry(), "saddr,sport,dir,spkts", 0, ARGUS_OUT_NUMERIC);
+	run_write(&x, &r);
+	out = run_close(&x);
+	assert_non_null(strstr(out, "\"saddr\":\"10.0.0.1\""));
+	assert_non_null(strstr(out, "\"sport\":80"));
+	assert_non_null(strstr(out, "\"spkts\":3"));
+	free(out);
+
+	g_qinq2(&r); /* the reversed Ethernet key: as the reader turned it round */
+	run_open(&x, csv_LTX_argus_plugin_entry(), "saddr,daddr", ',',
+		 ARGUS_OUT_NUMERIC | ARGUS_OUT_NO_HEADER);
+	run_write(&x, &r);
+	out = run_close(&x);
+	assert_string_equal(out, "00:80:ea:81:88:63,00:20:d2:5a:fb:3f\r\n");
+	free(out);
+}
+
+/* Records without a key or a time section (shared/golden/handmade f_, g_),
+ * and of one packet. */
+static void test_text_missing_sections(void **st)
+{
+	static const char fields[] =
+		"stime ltime dur proto saddr sport dir daddr dport spkts dpkts sbytes dbytes state";
+	struct argus_record r;
+	char *out;
+	(void)st;
+
+	base(&r, 1, ARGUS_KEY_IPV4, 6, "10.0.0.1", 40000, "10.0.0.2", 80, 1600000000250000,
+	     1600000002750000, 10, 8, 1000, 5000);
+	r.present = ARGUS_HAS_TIME | ARGUS_HAS_METRIC;
+	out = text_line(&r, fields);
+	assert_string_equal(out, "1600000000.250000,1600000002.750000,2.500000,,(null),,  <->,"
+				 "(null),,10,8,1000,5000,\n");
+	free(out);
+	{
+		/* aligned, ra leaves the addresses blank */
+		struct run x;
+
+		run_open(&x, text_LTX_argus_plugin_entry(), "saddr,dir,daddr", 0,
+			 ARGUS_OUT_NUMERIC | ARGUS_OUT_NO_HEADER);
+		run_write(&x, &r);
+		out = run_close(&x);
+		assert_string_equal(out, "                     <->\n");
+		free(out);
+	}
+
+	r.present = ARGUS_HAS_FLOW | ARGUS_HAS_METRIC;
+	out = text_line(&r, fields);
+	assert_string_equal(out, "0.000000,0.000000,0.000000,tcp,10.0.0.1,40000,  <->,10.0.0.2,80,"
+				 "10,8,1000,5000,CON\n");
+	free(out);
+	{
+		struct run x;
+
+		run_open(&x, csv_LTX_argus_plugin_entry(), "stime,saddr", ',',
+			 ARGUS_OUT_NO_HEADER);
+		run_write(&x, &r);
+		r.present = ARGUS_HAS_TIME | ARGUS_HAS_METRIC;
+		run_write(&x, &r);
+		out = run_close(&x);
+		assert_string_equal(out, ",10.0.0.1\r\n2020-09-13T12:26:40.250000Z,\r\n");
+		free(out);
+	}
+
+	/* one packet: ra shows the last time as the start time too ... */
+	base(&r, 1, ARGUS_KEY_IPV4, 17, "10.0.0.1", 5000, "10.0.0.2", 6000, 1600000000250000,
+	     1600000002750000, 0, 1, 0, 100);
+	out = text_line(&r, "stime,ltime,dur,spkts,dpkts");
+	assert_string_equal(out, "1600000002.750000,1600000002.750000,0.000000,0,1\n");
+	free(out);
+	/* ... unless an ICMP error was mapped onto the flow */
+	r.flags |= ARGUS_FLAG_ICMP_MAPPED;
+	out = text_line(&r, "stime,ltime,dur");
+	assert_string_equal(out, "1600000000.250000,1600000002.750000,2.500000\n");
+	free(out);
+	r.flags = 0;
+	r.dpkts = 2;
+	out = text_line(&r, "stime,ltime,dur");
+	assert_string_equal(out, "1600000000.250000,1600000002.750000,2.500000\n");
+	free(out);
+}
+
+/* Columns ra 3.0.8.2 prints as constants on flow records (checked against
+ * Debian's ra, also for records with retransmissions and VLAN priorities);
+ * csv keeps the values. */
+static void test_text_ra_constants(void **st)
+{
+	static const char fields[] = "retrans,sretrans,dretrans,svpri,dvpri,appbytes,sappbytes,"
+				     "dappbytes,tcprtt,synack,ackdat";
+	struct argus_record r;
+	struct run x;
+	char *out;
+	(void)st;
+
+	base(&r, 1, ARGUS_KEY_IPV4, 17, "10.0.0.1", 5000, "10.0.0.2", 53, 1600000000250000,
+	     1600000002750000, 3, 5, 300, 700);
+	r.present |= ARGUS_HAS_VLAN;
+	r.svlan = 0xe005;
+	r.dvlan = 0xa006;
+	r.vlan_valid = 0x03;
+	out = text_line(&r, fields);
+	assert_string_equal(out, "0,0,0,,,0,0,0,0.000000,0.000000,0.000000\n");
+	free(out);
+
+	rich(&r, 5767, 80);
+	r.tcp.src.retrans = 2;
+	r.tcp.dst.retrans = 1;
+	out = text_line(&r, fields);
+	assert_string_equal(out, "0,0,0,,,0,0,0,0.003000,0.001000,0.002000\n");
+	free(out);
+	run_open(&x, csv_LTX_argus_plugin_entry(), "retrans,sretrans,dretrans,svpri,appbytes", ',',
+		 ARGUS_OUT_NO_HEADER);
+	run_write(&x, &r);
+	out = run_close(&x);
+	assert_string_equal(out, "3,2,1,1,\r\n");
+	free(out);
+}
+
+/* ra -n -u -r (aligned) with the new columns: widths, the user data column
+ * left-aligned under a centred title (Debian's ra on a -J -Z -U 32 file). */
+static void test_text_aligned_new_fields(void **st)
+{
+	struct argus_record r;
+	struct run x;
+	char *out;
+	(void)st;
+
+	rich(&r, 5767, 80);
+	run_open(&x, text_LTX_argus_plugin_entry(), "sintpkt sjit sjitact dmaxsz smpls suser duser",
+		 0, ARGUS_OUT_NUMERIC | ARGUS_OUT_UNIX_TIME);
+	run_write(&x, &r);
+	r.present &= ~(uint32_t)(ARGUS_HAS_JITTER | ARGUS_HAS_MPLS);
+	run_write(&x, &r);
+	out = run_close(&x);
+	assert_string_equal(out,
+			    "     SIntPkt    SrcJitter    SrcJitAct    dMaxPktSz    sMpls         "
+			    "srcUdata                  dstUdata          \n"
+			    "   20.183822  1052.694771     0.000000         1158      100 "
+			    "s[16]=USER anon..PASS     d[16]=220 ftp.example.\n"
+			    "                                               1158          "
+			    "s[16]=USER anon..PASS     d[16]=220 ftp.example.\n");
+	free(out);
+}
+
 /* ---- csv -------------------------------------------------------------------------------- */
 
 /* An RFC 4180 reader: fields of each line into cells; returns lines. */
@@ -1093,7 +1501,10 @@ int main(void)
 		cmocka_unit_test(test_descriptors),	  cmocka_unit_test(test_text_golden),
 		cmocka_unit_test(test_text_golden_files), cmocka_unit_test(test_text_mar),
 		cmocka_unit_test(test_text_aligned),	  cmocka_unit_test(test_text_aligned_more),
-		cmocka_unit_test(test_text_services),	  cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_text_services),	  cmocka_unit_test(test_text_swap_rule),
+		cmocka_unit_test(test_text_swap_all),	  cmocka_unit_test(test_clean_formats_do_not_swap),
+		cmocka_unit_test(test_text_missing_sections), cmocka_unit_test(test_text_ra_constants),
+		cmocka_unit_test(test_text_aligned_new_fields), cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_json),		  cmocka_unit_test(test_many_records),
 		cmocka_unit_test(test_write_errors),	  cmocka_unit_test(test_bad_options),
 	};
