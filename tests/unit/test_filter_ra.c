@@ -542,6 +542,11 @@ static const struct sel ports[] = {
 	{"port 2048", "00000000000"}, /* ICMP type/code are not ports */
 	{"src port 7000 and dst port 7001", "00000000001"},
 	{"src and dst port 7000-7001", "00000000001"},
+	{"src port gt 1024", "01100000011"},
+	{"dst port lte 53", "00100000000"},
+	{"port lt 80 or gte 7001", "01100000001"},
+	{"port > 65535", "00000000000"},
+	{"port lt 0 or eq 443", "00000000010"},
 };
 
 static void test_ports(void **st)
@@ -659,6 +664,7 @@ static const struct sel errors[] = {
 	{"net 10.0.0.0 mask 255.0", "column 19: expected an IPv4 mask after 'mask', found '255.0'"},
 	{"port 70000", "column 6: '70000' is not a port number (0-65535) or range"},
 	{"port 90-80", "column 6: port range '90-80' is empty"},
+	{"port gt x", "column 9: expected a port number after 'gt', found 'x'"},
 	{"proto 256", "column 7: protocol number '256' is out of range (0-255)"},
 	{"tcp or 53", "column 8: '53' needs a keyword such as 'host' or 'port' before it"},
 	{"gt 5", "column 1: comparison 'gt' needs a field such as 'ttl' or 'bytes' before it"},

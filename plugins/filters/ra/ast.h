@@ -113,7 +113,7 @@ union argus_rafilter_arg {
 		const struct argus_field *f[2]; /* src (or the only) and dst field */
 		uint8_t mode;                   /* enum argus_rafilter_fmode */
 		/* ARGUS_HAS_* bits: a side whose field is absent counts as 0 when
-		 * the record has this section (ra's TTL/TOS/VLAN semantics) */
+		 * the record has this section (ra's TTL, TOS, VLAN, app bytes) */
 		uint32_t absent0;
 		union {
 			struct argus_rafilter_num num;

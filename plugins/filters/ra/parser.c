@@ -14,6 +14,7 @@
  *                                            primitive's qualifiers again
  *   dir      := "src" | "dst" | "src or dst" | "src and dst"
  *   cmp      := gt | gte | lt | lte | eq | > | >= | < | <= | = | ==
+ *   port value := number | number-number | service name | cmp number
  *
  * The tree lives in a growable array during compilation only; code
  * generation turns it into the branch program of ast.h.
@@ -304,6 +305,9 @@ static const char *show(const struct parser *p, const struct argus_rafilter_toke
 	return buf;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 0)))
+#endif
 static void vfail(struct parser *p, const struct argus_rafilter_token *t, const char *fmt,
 		  va_list ap)
 {
@@ -804,15 +808,47 @@ static int32_t port_prim(struct parser *p, uint8_t dir, uint16_t lo, uint16_t hi
 	return new_prim(p, &ins);
 }
 
+/* "port gt 1024": a comparison becomes a range. */
+static int32_t parse_port_cmp(struct parser *p, uint8_t dir, uint8_t cmp)
+{
+	const struct argus_rafilter_token *op = tok(p, p->i - 1), *t = cur(p);
+	char buf[64], sh[48], sh2[48];
+	uint64_t v;
+
+	if (!word_copy(p, t, buf, sizeof buf) || !parse_uint(buf, 65535, &v))
+		return fail(p, t, "expected a port number after %s, found %s",
+			    show(p, op, sh, sizeof sh), show(p, t, sh2, sizeof sh2));
+	p->i++;
+	switch (cmp) {
+	case ARGUS_RAFILTER_GT: /* lo > hi: matches nothing */
+		return v == 65535 ? port_prim(p, dir, 1, 0, 0)
+				  : port_prim(p, dir, (uint16_t)(v + 1), 65535, 0);
+	case ARGUS_RAFILTER_GE:
+		return port_prim(p, dir, (uint16_t)v, 65535, 0);
+	case ARGUS_RAFILTER_LT:
+		return v == 0 ? port_prim(p, dir, 1, 0, 0)
+			      : port_prim(p, dir, 0, (uint16_t)(v - 1), 0);
+	case ARGUS_RAFILTER_LE:
+		return port_prim(p, dir, 0, (uint16_t)v, 0);
+	default:
+		return port_prim(p, dir, (uint16_t)v, (uint16_t)v, 0);
+	}
+}
+
 static int32_t parse_port_value(struct parser *p, uint8_t dir)
 {
 	const struct argus_rafilter_token *t = cur(p);
+	const struct kw *k = keyword(p, t);
 	char buf[64], sh[48];
 	char *dash;
 	uint64_t lo, hi;
 	uint16_t tp, up;
 	int has_t, has_u;
 
+	if (t->kind == ARGUS_RAFILTER_T_CMP || (k && k->kind == K_CMPWORD)) {
+		p->i++;
+		return parse_port_cmp(p, dir, t->kind == ARGUS_RAFILTER_T_CMP ? t->cmp : k->a);
+	}
 	if (!word_copy(p, t, buf, sizeof buf))
 		return fail(p, t, "expected a port after 'port', found %s",
 			    show(p, t, sh, sizeof sh));
@@ -949,7 +985,8 @@ static int32_t parse_typed_value(struct parser *p, uint8_t type, uint8_t dir)
 	struct argus_rafilter_insn ins;
 	char buf[64], sh[48];
 
-	if (t->kind != ARGUS_RAFILTER_T_WORD ||
+	if ((t->kind != ARGUS_RAFILTER_T_WORD &&
+	     !(type == C_PORT && t->kind == ARGUS_RAFILTER_T_CMP)) ||
 	    (type != C_FIELD && (is_and(p, t) || is_or(p, t)))) {
 		const struct argus_rafilter_token *prev = p->i ? tok(p, p->i - 1) : t;
 		char sh2[48];
@@ -1076,9 +1113,11 @@ static int32_t parse_qualified(struct parser *p, int dir_given, uint8_t dir)
 		case K_HOST:
 		case K_NET:
 		case K_PORT: {
-			uint8_t type = k->kind == K_HOST  ? C_HOST
-				       : k->kind == K_NET ? C_NET
-							  : C_PORT;
+			uint8_t type = C_PORT;
+			if (k->kind == K_HOST)
+				type = C_HOST;
+			else if (k->kind == K_NET)
+				type = C_NET;
 			p->i++;
 			set_ctx(p, type, d);
 			return parse_typed_value(p, type, d);
@@ -1146,7 +1185,8 @@ static int32_t parse_bare(struct parser *p, int dir_given, uint8_t dir)
 				    show(p, t, sh, sizeof sh));
 		return fail(p, t, "unknown keyword %s", show(p, t, sh, sizeof sh));
 	}
-	if (type != C_FIELD && (t->kind == ARGUS_RAFILTER_T_CMP || kw_kind(p, t) == K_CMPWORD))
+	if (type != C_FIELD && type != C_PORT &&
+	    (t->kind == ARGUS_RAFILTER_T_CMP || kw_kind(p, t) == K_CMPWORD))
 		return fail(p, t, "comparison %s needs a field such as 'ttl' or 'bytes' before it",
 			    show(p, t, sh, sizeof sh));
 	if (dir_given) {
