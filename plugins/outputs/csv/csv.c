@@ -10,82 +10,16 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <argus/plugin.h>
 
-#define OUTBUF_SIZE (256u * 1024u)
+#include "../common/outbuf.h"
+
 #define VALUE_MAX 128
 #define EOL "\r\n"
-
-struct outbuf {
-	int fd;
-	int err; /* first write error, sticky */
-	size_t len;
-	char *buf;
-	char errmsg[160];
-};
-
-static int ob_write_all(struct outbuf *o, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(o->fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				struct pollfd pfd = {o->fd, POLLOUT, 0};
-
-				if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
-					continue;
-			}
-			snprintf(o->errmsg, sizeof o->errmsg, "write failed: %s", strerror(errno));
-			o->err = ARGUS_EIO;
-			return o->err;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int ob_flush(struct outbuf *o)
-{
-	int rc;
-
-	if (o->err)
-		return o->err;
-	rc = o->len ? ob_write_all(o, o->buf, o->len) : 0;
-	o->len = 0;
-	return rc;
-}
-
-/* Make room for n more bytes (n <= OUTBUF_SIZE). */
-static int ob_reserve(struct outbuf *o, size_t n)
-{
-	if (o->err)
-		return o->err;
-	return o->len + n > OUTBUF_SIZE ? ob_flush(o) : 0;
-}
-
-static void ob_put(struct outbuf *o, const char *p, size_t n)
-{
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
-}
-
-static int ob_error(const struct outbuf *o, char *err, size_t errlen)
-{
-	if (o->err)
-		snprintf(err, errlen, "%s", o->errmsg);
-	return o->err;
-}
 
 struct csv_state {
 	const struct argus_host *host;
@@ -98,7 +32,7 @@ struct csv_stream {
 	unsigned flags;
 	char sep;
 	int header_done;
-	struct outbuf out;
+	struct argus_outbuf out;
 };
 
 static int csv_init(const struct argus_host *host, void **state, char *err, size_t errlen)
@@ -127,7 +61,7 @@ static void csv_free(struct csv_stream *c)
 	if (!c)
 		return;
 	free(c->fields);
-	free(c->out.buf);
+	argus_outbuf_free(&c->out);
 	free(c);
 }
 
@@ -145,8 +79,7 @@ static int csv_open(void *state, int fd, const struct argus_output_opts *opts, v
 	if (!c)
 		goto nomem;
 	c->host = s->host;
-	c->out.fd = fd;
-	c->out.buf = malloc(OUTBUF_SIZE);
+	argus_outbuf_init(&c->out, fd);
 	c->flags = opts ? opts->flags : 0;
 	c->sep = opts && opts->separator ? opts->separator : ',';
 	if (c->sep == '"' || c->sep == '\r' || c->sep == '\n') {
@@ -185,12 +118,12 @@ static int needs_quotes(const char *s, size_t n, char sep)
 }
 
 /* Up to 2 * n + 3 bytes. */
-static void put_value(struct outbuf *o, const char *s, size_t n, char sep)
+static void put_value(struct argus_outbuf *o, const char *s, size_t n, char sep)
 {
 	size_t i;
 
 	if (!needs_quotes(s, n, sep)) {
-		ob_put(o, s, n);
+		argus_outbuf_put(o, s, n);
 		return;
 	}
 	o->buf[o->len++] = '"';
@@ -212,15 +145,15 @@ static int write_header(struct csv_stream *c)
 	for (i = 0; i < c->n; i++) {
 		size_t len = strnlen(c->fields[i]->name, VALUE_MAX);
 
-		if (ob_reserve(&c->out, 2 * len + 8) != 0)
+		if (argus_outbuf_reserve(&c->out, 2 * len + 8) != 0)
 			return c->out.err;
 		if (i)
 			c->out.buf[c->out.len++] = c->sep;
 		put_value(&c->out, c->fields[i]->name, len, c->sep);
 	}
-	if (ob_reserve(&c->out, 2) != 0)
+	if (argus_outbuf_reserve(&c->out, 2) != 0)
 		return c->out.err;
-	ob_put(&c->out, EOL, 2);
+	argus_outbuf_put(&c->out, EOL, 2);
 	return 0;
 }
 
@@ -231,11 +164,11 @@ static int csv_write(void *stream, const struct argus_record *rec, char *err, si
 	size_t i;
 
 	if (c->out.err)
-		return ob_error(&c->out, err, errlen);
+		return argus_outbuf_error(&c->out, err, errlen);
 	if (rec->kind == ARGUS_RECORD_MAR && !(c->flags & ARGUS_OUT_SHOW_MAR))
 		return 0;
 	if (!c->header_done && write_header(c) != 0)
-		return ob_error(&c->out, err, errlen);
+		return argus_outbuf_error(&c->out, err, errlen);
 	for (i = 0; i < c->n; i++) {
 		const struct argus_field *f = c->fields[i];
 		struct argus_value v;
@@ -243,15 +176,15 @@ static int csv_write(void *stream, const struct argus_record *rec, char *err, si
 
 		if (f->get(rec, &v))
 			len = c->host->field_format(f, &v, ARGUS_FORMAT_CSV, text, sizeof text);
-		if (ob_reserve(&c->out, 2 * len + 8) != 0)
-			return ob_error(&c->out, err, errlen);
+		if (argus_outbuf_reserve(&c->out, 2 * len + 8) != 0)
+			return argus_outbuf_error(&c->out, err, errlen);
 		if (i)
 			c->out.buf[c->out.len++] = c->sep;
 		put_value(&c->out, text, len, c->sep);
 	}
-	if (ob_reserve(&c->out, 2) != 0)
-		return ob_error(&c->out, err, errlen);
-	ob_put(&c->out, EOL, 2);
+	if (argus_outbuf_reserve(&c->out, 2) != 0)
+		return argus_outbuf_error(&c->out, err, errlen);
+	argus_outbuf_put(&c->out, EOL, 2);
 	return 0;
 }
 
@@ -259,8 +192,8 @@ static int csv_flush(void *stream, char *err, size_t errlen)
 {
 	struct csv_stream *c = stream;
 
-	ob_flush(&c->out);
-	return ob_error(&c->out, err, errlen);
+	argus_outbuf_flush(&c->out);
+	return argus_outbuf_error(&c->out, err, errlen);
 }
 
 static int csv_close(void *stream, char *err, size_t errlen)
@@ -273,8 +206,8 @@ static int csv_close(void *stream, char *err, size_t errlen)
 	/* a header even when no record came, so the file names its columns */
 	if (!c->header_done && !c->out.err)
 		write_header(c);
-	ob_flush(&c->out);
-	rc = ob_error(&c->out, err, errlen);
+	argus_outbuf_flush(&c->out);
+	rc = argus_outbuf_error(&c->out, err, errlen);
 	csv_free(c);
 	return rc;
 }

@@ -12,87 +12,20 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <argus/plugin.h>
 
-#define OUTBUF_SIZE (256u * 1024u)
+#include "../common/outbuf.h"
+
 #define VALUE_MAX 128
 #define KEY_MAX 40
 /* the most one field can add: key, escaped value, "_epoch" sibling */
 #define FIELD_MAX (2 * KEY_MAX + 6 * VALUE_MAX + 64)
-
-struct outbuf {
-	int fd;
-	int err; /* first write error, sticky */
-	size_t len;
-	char *buf;
-	char errmsg[160];
-};
-
-static int ob_write_all(struct outbuf *o, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(o->fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				struct pollfd pfd = {o->fd, POLLOUT, 0};
-
-				if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
-					continue;
-			}
-			snprintf(o->errmsg, sizeof o->errmsg, "write failed: %s", strerror(errno));
-			o->err = ARGUS_EIO;
-			return o->err;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int ob_flush(struct outbuf *o)
-{
-	int rc;
-
-	if (o->err)
-		return o->err;
-	rc = o->len ? ob_write_all(o, o->buf, o->len) : 0;
-	o->len = 0;
-	return rc;
-}
-
-static int ob_reserve(struct outbuf *o, size_t n)
-{
-	if (o->err)
-		return o->err;
-	return o->len + n > OUTBUF_SIZE ? ob_flush(o) : 0;
-}
-
-static void ob_put(struct outbuf *o, const char *p, size_t n)
-{
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
-}
-
-static void ob_puts(struct outbuf *o, const char *s) { ob_put(o, s, strlen(s)); }
-
-static int ob_error(const struct outbuf *o, char *err, size_t errlen)
-{
-	if (o->err)
-		snprintf(err, errlen, "%s", o->errmsg);
-	return o->err;
-}
 
 struct json_state {
 	const struct argus_host *host;
@@ -110,7 +43,7 @@ struct json_stream {
 	struct json_field *fields;
 	size_t n;
 	unsigned flags;
-	struct outbuf out;
+	struct argus_outbuf out;
 };
 
 static int json_init(const struct argus_host *host, void **state, char *err, size_t errlen)
@@ -141,7 +74,7 @@ static void json_free(struct json_stream *j)
 	if (!j)
 		return;
 	free(j->fields);
-	free(j->out.buf);
+	argus_outbuf_free(&j->out);
 	free(j);
 }
 
@@ -159,8 +92,7 @@ static int json_open(void *state, int fd, const struct argus_output_opts *opts, 
 	if (!j)
 		goto nomem;
 	j->st = s;
-	j->out.fd = fd;
-	j->out.buf = malloc(OUTBUF_SIZE);
+	argus_outbuf_init(&j->out, fd);
 	j->flags = opts ? opts->flags : 0;
 	j->n = opts && opts->n_fields ? opts->n_fields : sizeof defaults / sizeof defaults[0];
 	j->fields = calloc(j->n, sizeof *j->fields);
@@ -193,7 +125,7 @@ nomem:
 
 /* A JSON string: up to 6 * n + 2 bytes.  Bytes outside ASCII are escaped as
  * \u00XX so the output is valid UTF-8 whatever the record holds. */
-static void put_jstring(struct outbuf *o, const char *s, size_t n)
+static void put_jstring(struct argus_outbuf *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *p = o->buf + o->len;
@@ -219,7 +151,7 @@ static void put_jstring(struct outbuf *o, const char *s, size_t n)
 	o->len = (size_t)(p - o->buf);
 }
 
-static void put_u64(struct outbuf *o, uint64_t u)
+static void put_u64(struct argus_outbuf *o, uint64_t u)
 {
 	char tmp[24];
 	size_t n = sizeof tmp;
@@ -228,10 +160,10 @@ static void put_u64(struct outbuf *o, uint64_t u)
 		tmp[--n] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	ob_put(o, tmp + n, sizeof tmp - n);
+	argus_outbuf_put(o, tmp + n, sizeof tmp - n);
 }
 
-static void put_i64(struct outbuf *o, int64_t i)
+static void put_i64(struct argus_outbuf *o, int64_t i)
 {
 	if (i < 0) {
 		o->buf[o->len++] = '-';
@@ -242,7 +174,7 @@ static void put_i64(struct outbuf *o, int64_t i)
 }
 
 /* Epoch seconds with microseconds, as a JSON number. */
-static void put_epoch(struct outbuf *o, int64_t us)
+static void put_epoch(struct argus_outbuf *o, int64_t us)
 {
 	uint64_t a = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
 	unsigned frac = (unsigned)(a % 1000000);
@@ -257,14 +189,14 @@ static void put_epoch(struct outbuf *o, int64_t us)
 		tmp[k] = (char)('0' + frac % 10);
 		frac /= 10;
 	}
-	ob_put(o, tmp, 7);
+	argus_outbuf_put(o, tmp, 7);
 }
 
 static void put_field(struct json_stream *j, const struct json_field *jf,
 		      const struct argus_value *v, int *first)
 {
 	const struct argus_host *h = j->st->host;
-	struct outbuf *o = &j->out;
+	struct argus_outbuf *o = &j->out;
 	char text[VALUE_MAX];
 	size_t n;
 
@@ -274,7 +206,7 @@ static void put_field(struct json_stream *j, const struct json_field *jf,
 	if (!*first)
 		o->buf[o->len++] = ',';
 	*first = 0;
-	ob_puts(o, jf->key);
+	argus_outbuf_puts(o, jf->key);
 	switch (v->type) {
 	case ARGUS_VALUE_UINT:
 		put_u64(o, v->v.u);
@@ -287,12 +219,12 @@ static void put_field(struct json_stream *j, const struct json_field *jf,
 		break;
 	case ARGUS_VALUE_DOUBLE:
 		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
-		ob_put(o, text, n);
+		argus_outbuf_put(o, text, n);
 		break;
 	case ARGUS_VALUE_TIME:
 		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
 		put_jstring(o, text, n);
-		ob_puts(o, jf->epoch_key);
+		argus_outbuf_puts(o, jf->epoch_key);
 		put_epoch(o, v->v.time_us);
 		break;
 	default: /* addresses, names, maps */
@@ -302,18 +234,18 @@ static void put_field(struct json_stream *j, const struct json_field *jf,
 	}
 }
 
-static void put_key_u64(struct outbuf *o, const char *key, uint64_t u)
+static void put_key_u64(struct argus_outbuf *o, const char *key, uint64_t u)
 {
 	o->buf[o->len++] = ',';
 	o->buf[o->len++] = '"';
-	ob_puts(o, key);
-	ob_put(o, "\":", 2);
+	argus_outbuf_puts(o, key);
+	argus_outbuf_put(o, "\":", 2);
 	put_u64(o, u);
 }
 
 static void put_key_time(struct json_stream *j, const char *key, int64_t us)
 {
-	struct outbuf *o = &j->out;
+	struct argus_outbuf *o = &j->out;
 	struct argus_value v;
 	struct argus_field f = {key, key, ARGUS_VALUE_TIME, 0, 0, NULL, NULL};
 	char text[VALUE_MAX];
@@ -325,13 +257,13 @@ static void put_key_time(struct json_stream *j, const char *key, int64_t us)
 	n = j->st->host->field_format(&f, &v, ARGUS_FORMAT_CSV, text, sizeof text);
 	o->buf[o->len++] = ',';
 	o->buf[o->len++] = '"';
-	ob_puts(o, key);
-	ob_put(o, "\":", 2);
+	argus_outbuf_puts(o, key);
+	argus_outbuf_put(o, "\":", 2);
 	put_jstring(o, text, n);
 	o->buf[o->len++] = ',';
 	o->buf[o->len++] = '"';
-	ob_puts(o, key);
-	ob_put(o, "_epoch\":", 8);
+	argus_outbuf_puts(o, key);
+	argus_outbuf_put(o, "_epoch\":", 8);
 	put_epoch(o, us);
 }
 
@@ -347,8 +279,8 @@ static void put_named(struct json_stream *j, const char *key, const struct argus
 	n = j->st->host->field_format(f, &v, ARGUS_FORMAT_CSV, text, sizeof text);
 	j->out.buf[j->out.len++] = ',';
 	j->out.buf[j->out.len++] = '"';
-	ob_puts(&j->out, key);
-	ob_put(&j->out, "\":", 2);
+	argus_outbuf_puts(&j->out, key);
+	argus_outbuf_put(&j->out, "\":", 2);
 	put_jstring(&j->out, text, n);
 }
 
@@ -357,23 +289,23 @@ static void put_named(struct json_stream *j, const char *key, const struct argus
 static void put_mar(struct json_stream *j, const struct argus_record *rec)
 {
 	const struct argus_mar *m = &rec->mar;
-	struct outbuf *o = &j->out;
+	struct argus_outbuf *o = &j->out;
 	char ver[16];
 
-	ob_puts(o, "{\"type\":\"man\"");
+	argus_outbuf_puts(o, "{\"type\":\"man\"");
 	put_named(j, "srcid", j->st->srcid, rec);
 	put_named(j, "cause", j->st->cause, rec);
 	put_key_time(j, "stime", m->now_us);
 	put_key_time(j, "start", m->start_us);
 	snprintf(ver, sizeof ver, "%u.%u", m->major, m->minor);
-	ob_puts(o, ",\"version\":");
+	argus_outbuf_puts(o, ",\"version\":");
 	put_jstring(o, ver, strlen(ver));
 	put_key_u64(o, "seq", m->sequence);
 	put_key_u64(o, "flow_interval", m->flow_interval);
 	put_key_u64(o, "mar_interval", m->mar_interval);
 	put_key_u64(o, "pkts_rcvd", m->pkts_rcvd);
 	put_key_u64(o, "bytes_rcvd", m->bytes_rcvd);
-	ob_puts(o, ",\"drift\":");
+	argus_outbuf_puts(o, ",\"drift\":");
 	put_i64(o, m->drift);
 	put_key_u64(o, "records", m->records);
 	put_key_u64(o, "flows", m->flows);
@@ -383,7 +315,7 @@ static void put_mar(struct json_stream *j, const struct argus_record *rec)
 	put_key_u64(o, "clients", m->clients);
 	put_key_u64(o, "bufs", m->bufs);
 	put_key_u64(o, "bytes", m->bytes);
-	ob_put(o, "}\n", 2);
+	argus_outbuf_put(o, "}\n", 2);
 }
 
 static int json_write(void *stream, const struct argus_record *rec, char *err, size_t errlen)
@@ -393,30 +325,30 @@ static int json_write(void *stream, const struct argus_record *rec, char *err, s
 	size_t i;
 
 	if (j->out.err)
-		return ob_error(&j->out, err, errlen);
+		return argus_outbuf_error(&j->out, err, errlen);
 	if (rec->kind == ARGUS_RECORD_MAR) {
 		if (!(j->flags & ARGUS_OUT_SHOW_MAR))
 			return 0;
-		if (ob_reserve(&j->out, 4096) != 0)
-			return ob_error(&j->out, err, errlen);
+		if (argus_outbuf_reserve(&j->out, 4096) != 0)
+			return argus_outbuf_error(&j->out, err, errlen);
 		put_mar(j, rec);
 		return 0;
 	}
-	if (ob_reserve(&j->out, 2) != 0)
-		return ob_error(&j->out, err, errlen);
+	if (argus_outbuf_reserve(&j->out, 2) != 0)
+		return argus_outbuf_error(&j->out, err, errlen);
 	j->out.buf[j->out.len++] = '{';
 	for (i = 0; i < j->n; i++) {
 		struct argus_value v;
 
 		if (!j->fields[i].f->get(rec, &v))
 			continue;
-		if (ob_reserve(&j->out, FIELD_MAX) != 0)
-			return ob_error(&j->out, err, errlen);
+		if (argus_outbuf_reserve(&j->out, FIELD_MAX) != 0)
+			return argus_outbuf_error(&j->out, err, errlen);
 		put_field(j, &j->fields[i], &v, &first);
 	}
-	if (ob_reserve(&j->out, 2) != 0)
-		return ob_error(&j->out, err, errlen);
-	ob_put(&j->out, "}\n", 2);
+	if (argus_outbuf_reserve(&j->out, 2) != 0)
+		return argus_outbuf_error(&j->out, err, errlen);
+	argus_outbuf_put(&j->out, "}\n", 2);
 	return 0;
 }
 
@@ -424,8 +356,8 @@ static int json_flush(void *stream, char *err, size_t errlen)
 {
 	struct json_stream *j = stream;
 
-	ob_flush(&j->out);
-	return ob_error(&j->out, err, errlen);
+	argus_outbuf_flush(&j->out);
+	return argus_outbuf_error(&j->out, err, errlen);
 }
 
 static int json_close(void *stream, char *err, size_t errlen)
@@ -435,8 +367,8 @@ static int json_close(void *stream, char *err, size_t errlen)
 
 	if (!j)
 		return 0;
-	ob_flush(&j->out);
-	rc = ob_error(&j->out, err, errlen);
+	argus_outbuf_flush(&j->out);
+	rc = argus_outbuf_error(&j->out, err, errlen);
 	json_free(j);
 	return rc;
 }

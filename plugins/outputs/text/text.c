@@ -18,83 +18,17 @@
 #endif
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <argus/plugin.h>
 
-#define OUTBUF_SIZE (256u * 1024u)
+#include "../common/outbuf.h"
+
 #define VALUE_MAX 128
 #define WIDTH_MAX 256
-
-struct outbuf {
-	int fd;
-	int err; /* first write error, sticky */
-	size_t len;
-	char *buf;
-	char errmsg[160];
-};
-
-static int ob_write_all(struct outbuf *o, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(o->fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				struct pollfd pfd = {o->fd, POLLOUT, 0};
-
-				if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
-					continue;
-			}
-			snprintf(o->errmsg, sizeof o->errmsg, "write failed: %s", strerror(errno));
-			o->err = ARGUS_EIO;
-			return o->err;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int ob_flush(struct outbuf *o)
-{
-	int rc;
-
-	if (o->err)
-		return o->err;
-	rc = o->len ? ob_write_all(o, o->buf, o->len) : 0;
-	o->len = 0;
-	return rc;
-}
-
-/* Append n bytes; data larger than the buffer goes out directly. */
-static int ob_append(struct outbuf *o, const char *p, size_t n)
-{
-	if (o->err)
-		return o->err;
-	if (o->len + n > OUTBUF_SIZE && ob_flush(o) != 0)
-		return o->err;
-	if (n > OUTBUF_SIZE)
-		return ob_write_all(o, p, n);
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
-	return 0;
-}
-
-static int ob_error(const struct outbuf *o, char *err, size_t errlen)
-{
-	if (o->err)
-		snprintf(err, errlen, "%s", o->errmsg);
-	return o->err;
-}
 
 /* Layout of one column. */
 enum {
@@ -151,7 +85,7 @@ struct text_stream {
 	/* TCP ports ra takes for a server's (see server_port): one bit per
 	 * port looked up, one bit per port found in the services database */
 	uint8_t svc_known[65536 / 8], svc_yes[65536 / 8];
-	struct outbuf out;
+	struct argus_outbuf out;
 };
 
 static int text_init(const struct argus_host *host, void **state, char *err, size_t errlen)
@@ -184,7 +118,7 @@ static void text_free(struct text_stream *t)
 	free(t->lens);
 	free(t->line);
 	free(t->services);
-	free(t->out.buf);
+	argus_outbuf_free(&t->out);
 	free(t);
 }
 
@@ -248,7 +182,7 @@ static int text_open(void *state, int fd, const struct argus_output_opts *opts, 
 	if (!t)
 		goto nomem;
 	t->host = s->host;
-	t->out.fd = fd;
+	argus_outbuf_init(&t->out, fd);
 	t->flags = opts ? opts->flags : 0;
 	t->sep = opts ? opts->separator : 0;
 	if (t->sep == '\n' || t->sep == '\r') {
@@ -263,7 +197,6 @@ static int text_open(void *state, int fd, const struct argus_output_opts *opts, 
 	t->lens = calloc(t->n, sizeof *t->lens);
 	t->linecap = t->n * (WIDTH_MAX + VALUE_MAX + 2) + 4;
 	t->line = malloc(t->linecap);
-	t->out.buf = malloc(OUTBUF_SIZE);
 	if (!(t->flags & ARGUS_OUT_NUMERIC))
 		t->services = calloc(SERVICE_SLOTS, sizeof *t->services);
 	if (!t->cols || !t->vals || !t->lens || !t->line ||
@@ -351,7 +284,7 @@ static int write_title(struct text_stream *t)
 		}
 	}
 	*p++ = '\n';
-	return ob_append(&t->out, t->line, (size_t)(p - t->line));
+	return argus_outbuf_append(&t->out, t->line, (size_t)(p - t->line));
 }
 
 /* Service name of a TCP/UDP port, cached. */
@@ -582,11 +515,11 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 	size_t i;
 
 	if (t->out.err)
-		return ob_error(&t->out, err, errlen);
+		return argus_outbuf_error(&t->out, err, errlen);
 	if (mar && !(t->flags & ARGUS_OUT_SHOW_MAR))
 		return 0;
 	if (!t->title_done && write_title(t) != 0)
-		return ob_error(&t->out, err, errlen);
+		return argus_outbuf_error(&t->out, err, errlen);
 	rec = ra_view(t, rec, &view);
 	one_packet = ra_one_packet(rec);
 
@@ -675,8 +608,8 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 			p--;
 	}
 	*p++ = '\n';
-	if (ob_append(&t->out, t->line, (size_t)(p - t->line)) != 0)
-		return ob_error(&t->out, err, errlen);
+	if (argus_outbuf_append(&t->out, t->line, (size_t)(p - t->line)) != 0)
+		return argus_outbuf_error(&t->out, err, errlen);
 	return 0;
 }
 
@@ -684,8 +617,8 @@ static int text_flush(void *stream, char *err, size_t errlen)
 {
 	struct text_stream *t = stream;
 
-	ob_flush(&t->out);
-	return ob_error(&t->out, err, errlen);
+	argus_outbuf_flush(&t->out);
+	return argus_outbuf_error(&t->out, err, errlen);
 }
 
 static int text_close(void *stream, char *err, size_t errlen)
@@ -695,8 +628,8 @@ static int text_close(void *stream, char *err, size_t errlen)
 
 	if (!t)
 		return 0;
-	ob_flush(&t->out);
-	rc = ob_error(&t->out, err, errlen);
+	argus_outbuf_flush(&t->out);
+	rc = argus_outbuf_error(&t->out, err, errlen);
 	text_free(t);
 	return rc;
 }
