@@ -51,6 +51,7 @@ fi
 step "sanitizers: AddressSanitizer + UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ARGUS_TEST_SANITIZER=1
 run_check "$src/_build-asan" \
 	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	LDFLAGS="-fsanitize=address,undefined" || status=1

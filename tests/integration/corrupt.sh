@@ -70,6 +70,10 @@ def records(b):
 
 garbage = open(garbage_path, "rb").read()
 count = {}
+# Under the sanitizers every run costs far more: run the first 3 of the 8
+# random variants per file (the same random draws are made, so the set is a
+# subset of the full one; the placed damage of groups 3-5 stays complete).
+reps = 3 if os.environ.get("ARGUS_TEST_SANITIZER") else 8
 
 
 def emit(group, data, must, what):
@@ -88,7 +92,8 @@ for n in names:
     # 1. truncated anywhere: the last byte missing, then random cuts
     for i in range(8):
         cut = size - 1 if i == 0 else rnd(size - 1) + 1
-        emit("cut", orig[:cut], 0, "%s cut at %d" % (n, cut))
+        if i < reps:
+            emit("cut", orig[:cut], 0, "%s cut at %d" % (n, cut))
     # 2. one to four bytes changed (xor with a non-zero mask)
     for i in range(8):
         b = bytearray(orig)
@@ -97,7 +102,8 @@ for n in names:
             off, mask = rnd(size), rnd(255) + 1
             b[off] ^= mask
             what.append("%d^%d" % (off, mask))
-        emit("flip", bytes(b), 0, "%s bytes changed: %s" % (n, " ".join(what)))
+        if i < reps:
+            emit("flip", bytes(b), 0, "%s bytes changed: %s" % (n, " ".join(what)))
     # 3-5. damage at known places in flow records, always to be reported
     recs, dsrs = records(orig)
     fars = [r for r in recs if r[1] == 0x13]
