@@ -42,6 +42,15 @@ struct argus_packet {
 	const uint8_t *l4;   /* transport header, NULL for non-first fragments */
 	uint32_t l4_len;     /* captured bytes from l4 on, bounded by the IP length */
 	uint32_t l4_wire_len; /* transport length according to the IP header */
+
+	/* ---- ABI 1.2 ----
+	 * Non-IP packets (ARGUS_DISSECT_NONIP): l3/l3_len are the bytes after
+	 * the Ethernet type (or after the LLC header for 802.3 frames). */
+	uint8_t llc_dsap, llc_ssap; /* 802.3 LLC SAPs (ARGUS_ENCAPS_LLC) */
+	uint8_t n_mpls;             /* MPLS label stack entries kept in mpls[] */
+	uint8_t tunnel_depth;       /* tunnels (GRE, VXLAN, Geneve, IP in IP) passed */
+	uint32_t mpls[4];           /* label stack entries as on the wire, outermost first */
+	const uint8_t *outer_l3;    /* outermost IP header when tunnelled, else NULL */
 };
 
 #ifdef __cplusplus

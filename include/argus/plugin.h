@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define ARGUS_ABI_MAJOR 1
-#define ARGUS_ABI_MINOR 1
+#define ARGUS_ABI_MINOR 2
 
 /* Return codes (negative). */
 #define ARGUS_OK 0
@@ -129,6 +129,33 @@ struct argus_decoder_ops {
 	/* Called after a record was emitted for a flow that goes on (status
 	 * report): reset per-report counters.  May be NULL. */
 	void (*report_done)(void *state, void *flow_state);
+
+	/* ---- ABI 1.2: read only when the module's abi_minor >= 2 ---- */
+
+	/* Non-IP Ethernet types claimed (ARP 0x0806, RARP 0x8035).  For such a
+	 * packet pkt->l3 is the network-layer payload and key() receives a key
+	 * the host prefilled as ARGUS_KEY_ETHER (MACs, ethertype); it may
+	 * rewrite the whole key (family, addresses, ports), keeping zero bytes
+	 * zero so that keys compare with memcmp. */
+	const uint16_t *ethertypes;
+	size_t n_ethertypes;
+
+	/* Bytes of protocol header before the application payload, counted
+	 * from pkt->l4 (IP decoders) or pkt->l3 (ethertype decoders); negative
+	 * if PKT carries no payload the decoder can delimit.  Used for
+	 * application bytes (-A) and user data capture (-U).  May be NULL: the
+	 * host then counts no application bytes for the protocol. */
+	int (*payload_offset)(void *state, const struct argus_packet *pkt);
+
+	/* ICMP-style errors.  If PKT quotes a packet of another flow, fill *key
+	 * with that flow's key as the quoted packet's sender would have keyed
+	 * it (family, proto, addresses, ports, extra key word; zero elsewhere)
+	 * and return 1; else return 0.  The host marks the flow found either
+	 * way round with ARGUS_FLAG_ICMP_MAPPED and moves its last time to the
+	 * error's time; the error itself is still accounted in its own flow.
+	 * May be NULL. */
+	int (*related_key)(void *state, const struct argus_packet *pkt,
+			   struct argus_flow_key *key);
 };
 
 /* ---- outputs --------------------------------------------------------------
