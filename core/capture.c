@@ -39,8 +39,12 @@ static int check_link(struct argus_capture *c, char *err, size_t errlen)
 		return 0;
 	name = pcap_datalink_val_to_name(c->dlt);
 	desc = pcap_datalink_val_to_description(c->dlt);
-	snprintf(err, errlen, "%s: link type %d (%s%s%s) is not supported", c->name, c->dlt,
-		 name ? name : "unknown", desc ? ", " : "", desc ? desc : "");
+	if (name)
+		snprintf(err, errlen, "%s: link type %s (%s) is not supported", c->name, name,
+			 desc ? desc : "no description");
+	else
+		snprintf(err, errlen, "%s: link type %d (unknown to libpcap) is not supported",
+			 c->name, c->dlt);
 	return -1;
 }
 

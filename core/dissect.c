@@ -1,6 +1,9 @@
-/* Dissector: link layers (Ethernet, 802.1Q/QinQ, Linux cooked, BSD null,
- * raw IP), then IPv4 or IPv6 with extension headers, filling the packet view
- * decoders see.  Every read is bounded by the captured length. */
+/* Dissector: link layers (Ethernet with 802.1Q/QinQ and 802.3 LLC/SNAP,
+ * Linux cooked v1/v2, BSD null/loop, raw IP, PPP, PPP in HDLC framing,
+ * PPPoE, Cisco HDLC, SLIP, Juniper Ethernet), MPLS, then IPv4 or IPv6 with
+ * extension headers, and the tunnels GRE, VXLAN, Geneve and IP in IP, whose
+ * inner packet is the one keyed.  Fills the packet view decoders see.
+ * Every read is bounded by the captured length; nothing is allocated. */
 #include "config.h"
 
 #include <pcap/dlt.h>
@@ -15,8 +18,27 @@
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPPOE_DISC 0x8863
+#define ETHERTYPE_PPPOE_SESS 0x8864
+#define ETHERTYPE_TEB 0x6558 /* transparent Ethernet bridging */
+#define ETHERTYPE_PPP 0x880b
+#define ETHERTYPE_ERSPAN 0x88be
+#define ETHERTYPE_ERSPAN3 0x22eb
+
+#define PPP_IPV4 0x0021
+#define PPP_IPV6 0x0057
+#define PPP_MPLS 0x0281
+#define PPP_MPLS_MC 0x0283
+
+#define UDP_PORT_VXLAN 4789
+#define UDP_PORT_GENEVE 6081
+
 #define MAX_VLAN_TAGS 4
 #define MAX_IPV6_EXT_HEADERS 16
+#define MAX_MPLS_ENTRIES 16 /* parsed; the first 4 are kept */
+#define MAX_TUNNELS 4
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -27,8 +49,17 @@
 #ifndef DLT_IPV6
 #define DLT_IPV6 229
 #endif
+#ifndef DLT_JUNIPER_ETHER
+#define DLT_JUNIPER_ETHER 178
+#endif
+
+typedef enum argus_dissect_result res_t;
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 int argus_dissect_link_supported(int dlt)
 {
@@ -41,14 +72,53 @@ int argus_dissect_link_supported(int dlt)
 	case DLT_LOOP:
 	case DLT_LINUX_SLL:
 	case DLT_LINUX_SLL2:
+	case DLT_PPP:
+	case DLT_PPP_SERIAL:
+	case DLT_PPP_ETHER:
+	case DLT_C_HDLC:
+	case DLT_SLIP:
+	case DLT_JUNIPER_ETHER:
 		return 1;
 	default:
 		return 0;
 	}
 }
 
-static enum argus_dissect_result dissect_ipv4(const uint8_t *p, uint32_t len,
-					       struct argus_packet *pkt)
+static res_t dissect_type(uint16_t type, const uint8_t *p, uint32_t len, struct argus_packet *pkt,
+			  unsigned depth);
+static res_t dissect_ether(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth);
+
+/* Forget what an IP dissection left, before another attempt. */
+static void reset_l3(struct argus_packet *pkt)
+{
+	pkt->ip_version = 0;
+	pkt->proto = 0;
+	pkt->ttl = 0;
+	pkt->tos = 0;
+	pkt->ipid = 0;
+	pkt->frag_offset = 0;
+	pkt->l3 = NULL;
+	pkt->l3_len = 0;
+	pkt->l4 = NULL;
+	pkt->l4_len = 0;
+	pkt->l4_wire_len = 0;
+	pkt->flags &= ~(uint32_t)(ARGUS_PKT_FRAGMENT | ARGUS_PKT_FIRST_FRAGMENT | ARGUS_PKT_TRUNCATED);
+}
+
+/* A frame whose network layer is not IP: keyed by its Ethernet addresses,
+ * so without them it cannot be a flow. */
+static res_t non_ip(uint16_t type, const uint8_t *p, uint32_t len, struct argus_packet *pkt)
+{
+	reset_l3(pkt);
+	pkt->ethertype = type;
+	if (!pkt->eth_src)
+		return ARGUS_DISSECT_MALFORMED;
+	pkt->l3 = p;
+	pkt->l3_len = len;
+	return ARGUS_DISSECT_NONIP;
+}
+
+static res_t dissect_ipv4(const uint8_t *p, uint32_t len, struct argus_packet *pkt)
 {
 	uint32_t ihl, tot;
 	uint16_t off;
@@ -57,9 +127,12 @@ static enum argus_dissect_result dissect_ipv4(const uint8_t *p, uint32_t len,
 		return ARGUS_DISSECT_MALFORMED;
 	ihl = (uint32_t)(p[0] & 0x0f) * 4;
 	tot = rd16(p + 2);
+	if (tot < 20) /* 0 too (BIG TCP): Argus does not key it as IP either */
+		return ARGUS_DISSECT_MALFORMED;
 	pkt->ip_version = 4;
 	pkt->tos = p[1];
-	pkt->ipid = rd16(p + 4);
+	/* x86 Argus keeps the id as loaded from the wire, without ntohs */
+	pkt->ipid = (uint16_t)(p[5] << 8 | p[4]);
 	pkt->ttl = p[8];
 	pkt->proto = p[9];
 	pkt->l3 = p;
@@ -88,11 +161,23 @@ static enum argus_dissect_result dissect_ipv4(const uint8_t *p, uint32_t len,
 		pkt->l4 = p + ihl;
 		pkt->l4_len = len - ihl;
 	}
+	/* AH is skipped, as Argus does, so the flow is keyed by what it protects */
+	if (pkt->proto == 51) {
+		pkt->encaps |= ARGUS_ENCAPS_AH;
+		if (pkt->l4 && pkt->l4_len >= 8) {
+			uint32_t ahl = ((uint32_t)pkt->l4[1] + 2) * 4;
+			if (ahl <= pkt->l4_len && ahl <= pkt->l4_wire_len) {
+				pkt->proto = pkt->l4[0];
+				pkt->l4 += ahl;
+				pkt->l4_len -= ahl;
+				pkt->l4_wire_len -= ahl;
+			}
+		}
+	}
 	return ARGUS_DISSECT_IP;
 }
 
-static enum argus_dissect_result dissect_ipv6(const uint8_t *p, uint32_t len,
-					       struct argus_packet *pkt)
+static res_t dissect_ipv6(const uint8_t *p, uint32_t len, struct argus_packet *pkt)
 {
 	uint32_t plen, off = 40;
 	uint8_t nh;
@@ -100,7 +185,9 @@ static enum argus_dissect_result dissect_ipv6(const uint8_t *p, uint32_t len,
 	if (len < 40 || (p[0] >> 4) != 6)
 		return ARGUS_DISSECT_MALFORMED;
 	pkt->ip_version = 6;
-	pkt->tos = (uint8_t)(((p[0] & 0x0f) << 4) | (p[1] >> 4));
+	/* What Argus reports as the IPv6 TOS: bits 4-11 of the first word
+	 * (the low traffic-class nibble and the top of the flow label). */
+	pkt->tos = (uint8_t)((rd32(p) >> 4) & 0xff);
 	pkt->ttl = p[7];
 	pkt->l3 = p;
 	plen = rd16(p + 4);
@@ -119,7 +206,6 @@ static enum argus_dissect_result dissect_ipv6(const uint8_t *p, uint32_t len,
 		case 0:   /* hop-by-hop */
 		case 43:  /* routing */
 		case 60:  /* destination options */
-		case 135: /* mobility */
 			if (off + 8 > len)
 				goto truncated;
 			hlen = ((uint32_t)p[off + 1] + 1) * 8;
@@ -128,6 +214,7 @@ static enum argus_dissect_result dissect_ipv6(const uint8_t *p, uint32_t len,
 			if (off + 8 > len)
 				goto truncated;
 			hlen = ((uint32_t)p[off + 1] + 2) * 4;
+			pkt->encaps |= ARGUS_ENCAPS_AH;
 			break;
 		case 44: /* fragment */
 			if (off + 8 > len)
@@ -136,7 +223,8 @@ static enum argus_dissect_result dissect_ipv6(const uint8_t *p, uint32_t len,
 				uint16_t fo = rd16(p + off + 2);
 				pkt->flags |= ARGUS_PKT_FRAGMENT;
 				pkt->frag_offset = (uint16_t)(fo & 0xfff8);
-				pkt->ipid = rd16(p + off + 6);
+				/* low-order 16 bits of the identification, byte-swapped as for IPv4 */
+				pkt->ipid = (uint16_t)(p[off + 7] << 8 | p[off + 6]);
 				if ((fo & 0xfff8) == 0)
 					pkt->flags |= ARGUS_PKT_FIRST_FRAGMENT;
 				nh = p[off];
@@ -147,7 +235,7 @@ static enum argus_dissect_result dissect_ipv6(const uint8_t *p, uint32_t len,
 				}
 			}
 			continue;
-		default:
+		default: /* the mobility header (135) too: Argus keys it as the protocol */
 			goto done;
 		}
 		nh = p[off];
@@ -171,22 +259,346 @@ truncated:
 	return ARGUS_DISSECT_IP;
 }
 
-static enum argus_dissect_result dissect_network(uint16_t ethertype, const uint8_t *p,
-						  uint32_t len, struct argus_packet *pkt)
+/* IP whose version is only known from its first nibble. */
+static res_t dissect_ip_nibble(const uint8_t *p, uint32_t len, struct argus_packet *pkt,
+			       unsigned depth)
 {
-	pkt->ethertype = ethertype;
-	switch (ethertype) {
-	case ETHERTYPE_IPV4:
-		return dissect_ipv4(p, len, pkt);
-	case ETHERTYPE_IPV6:
-		return dissect_ipv6(p, len, pkt);
+	if (len < 1)
+		return ARGUS_DISSECT_MALFORMED;
+	switch (p[0] >> 4) {
+	case 4:
+		return dissect_type(ETHERTYPE_IPV4, p, len, pkt, depth);
+	case 6:
+		return dissect_type(ETHERTYPE_IPV6, p, len, pkt, depth);
 	default:
-		return pkt->eth_src ? ARGUS_DISSECT_NONIP : ARGUS_DISSECT_MALFORMED;
+		return ARGUS_DISSECT_MALFORMED;
 	}
 }
 
-static enum argus_dissect_result dissect_ether(const uint8_t *p, uint32_t len,
-						struct argus_packet *pkt)
+/* ---- tunnels ---- */
+
+enum inner_kind { INNER_NONE, INNER_ETHER, INNER_IP, INNER_TYPE };
+
+/* The GRE header at p (RFC 2784/2890, RFC 2637's version 1 carrying PPP,
+ * ERSPAN types I to III): returns how the payload starts, sets *hlen (GRE
+ * and ERSPAN headers) and *type. */
+static enum inner_kind parse_gre(const uint8_t *p, uint32_t len, uint32_t *hlen, uint16_t *type)
+{
+	uint16_t flags;
+	uint32_t hl = 4;
+
+	if (len < 4)
+		return INNER_NONE;
+	flags = rd16(p);
+	*type = rd16(p + 2);
+	if (flags & 0x4000) /* RFC 1701 source routing: not handled */
+		return INNER_NONE;
+	switch (flags & 0x0007) {
+	case 0:
+		if (flags & 0x8000)
+			hl += 4; /* checksum, reserved */
+		if (flags & 0x2000)
+			hl += 4; /* key */
+		if (flags & 0x1000)
+			hl += 4; /* sequence number */
+		break;
+	case 1: /* enhanced GRE (PPTP): key always, then sequence, acknowledgment */
+		if (*type != ETHERTYPE_PPP || !(flags & 0x2000))
+			return INNER_NONE;
+		hl += 4;
+		if (flags & 0x1000)
+			hl += 4;
+		if (flags & 0x0080)
+			hl += 4;
+		break;
+	default:
+		return INNER_NONE;
+	}
+	if (hl > len)
+		return INNER_NONE;
+	*hlen = hl;
+	switch (*type) {
+	case ETHERTYPE_TEB:
+		return INNER_ETHER;
+	case ETHERTYPE_ERSPAN: /* type I has no header of its own, type II 8 bytes */
+		if (flags & 0x1000)
+			hl += 8;
+		if (hl > len)
+			return INNER_NONE;
+		*hlen = hl;
+		return INNER_ETHER;
+	case ETHERTYPE_ERSPAN3: {
+		uint8_t ft;
+		if (hl + 12 > len)
+			return INNER_NONE;
+		ft = (uint8_t)((p[hl + 10] >> 2) & 0x1f);
+		if (p[hl + 11] & 1) /* platform-specific subheader */
+			hl += 8;
+		hl += 12;
+		if (hl > len || (ft != 0 && ft != 2))
+			return INNER_NONE;
+		*hlen = hl;
+		return ft == 0 ? INNER_ETHER : INNER_IP;
+	}
+	case ETHERTYPE_IPV4:
+	case ETHERTYPE_IPV6:
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+	case ETHERTYPE_PPP:
+		return INNER_TYPE;
+	default:
+		return INNER_NONE;
+	}
+}
+
+static res_t dissect_ppp(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth,
+			 uint32_t *hdrlen);
+
+/* pkt holds a good IP packet: if it carries a tunnel and the inner packet
+ * dissects, make pkt describe the inner packet; otherwise leave it as it is. */
+static res_t try_tunnel(struct argus_packet *pkt, unsigned depth)
+{
+	struct argus_packet outer;
+	const uint8_t *in = pkt->l4;
+	uint32_t ilen = pkt->l4_len, hl = 0;
+	uint32_t bit = 0;
+	uint16_t type = 0;
+	enum inner_kind kind;
+	res_t r;
+
+	if (depth >= MAX_TUNNELS || !in || (pkt->flags & ARGUS_PKT_FRAGMENT))
+		return ARGUS_DISSECT_IP;
+	switch (pkt->proto) {
+	case 4: /* IPv4 in IP */
+		kind = INNER_TYPE;
+		type = ETHERTYPE_IPV4;
+		bit = pkt->ip_version == 4 ? ARGUS_ENCAPS_IP : ARGUS_ENCAPS_IPV6;
+		break;
+	case 41: /* IPv6 in IP */
+		kind = INNER_TYPE;
+		type = ETHERTYPE_IPV6;
+		bit = pkt->ip_version == 4 ? ARGUS_ENCAPS_IP : ARGUS_ENCAPS_IPV6;
+		break;
+	case 47:
+		kind = parse_gre(in, ilen, &hl, &type);
+		bit = ARGUS_ENCAPS_GRE;
+		break;
+	case 17: {
+		uint16_t dport;
+		if (ilen < 16)
+			return ARGUS_DISSECT_IP;
+		dport = rd16(in + 2);
+		in += 8;
+		ilen -= 8;
+		if (dport == UDP_PORT_VXLAN && (in[0] & 0x08)) {
+			kind = INNER_ETHER; /* the I flag: a valid VNI follows */
+			hl = 8;
+			bit = ARGUS_ENCAPS_VXLAN;
+		} else if (dport == UDP_PORT_GENEVE && (in[0] >> 6) == 0) {
+			hl = 8 + (uint32_t)(in[0] & 0x3f) * 4;
+			type = rd16(in + 2);
+			bit = ARGUS_ENCAPS_GENEVE;
+			if (hl > ilen)
+				kind = INNER_NONE;
+			else if (type == ETHERTYPE_TEB)
+				kind = INNER_ETHER;
+			else if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6)
+				kind = INNER_TYPE;
+			else
+				kind = INNER_NONE;
+		} else {
+			return ARGUS_DISSECT_IP;
+		}
+		break;
+	}
+	default:
+		return ARGUS_DISSECT_IP;
+	}
+	if (kind == INNER_NONE)
+		return ARGUS_DISSECT_IP;
+
+	outer = *pkt;
+	in += hl;
+	ilen -= hl;
+	if (!pkt->outer_l3)
+		pkt->outer_l3 = pkt->l3;
+	pkt->tunnel_depth++;
+	pkt->encaps |= bit;
+	reset_l3(pkt);
+	if (kind == INNER_ETHER) {
+		r = dissect_ether(in, ilen, pkt, depth + 1);
+		if (r == ARGUS_DISSECT_NONIP &&
+		    (pkt->ethertype == ETHERTYPE_IPV4 || pkt->ethertype == ETHERTYPE_IPV6))
+			r = ARGUS_DISSECT_MALFORMED; /* inner IP cut short: keep the outer packet */
+	} else {
+		uint32_t ph;
+		if (kind == INNER_IP)
+			r = dissect_ip_nibble(in, ilen, pkt, depth + 1);
+		else if (type == ETHERTYPE_PPP)
+			r = dissect_ppp(in, ilen, pkt, depth + 1, &ph);
+		else
+			r = dissect_type(type, in, ilen, pkt, depth + 1);
+		if (r == ARGUS_DISSECT_NONIP)
+			r = ARGUS_DISSECT_MALFORMED; /* only an inner Ethernet frame keys a non-IP flow */
+	}
+	if (r == ARGUS_DISSECT_MALFORMED) {
+		*pkt = outer; /* a bad tunnel is accounted as the outer packet */
+		return ARGUS_DISSECT_IP;
+	}
+	return r;
+}
+
+/* ---- link and shim layers ---- */
+
+static res_t dissect_mpls(uint16_t type, const uint8_t *p, uint32_t len, struct argus_packet *pkt,
+			  unsigned depth)
+{
+	uint32_t off = 0;
+	int keep = pkt->n_mpls == 0; /* the outermost stack is the one kept */
+
+	pkt->encaps |= ARGUS_ENCAPS_MPLS;
+	for (int i = 0;; i++) {
+		uint32_t e;
+		if (off + 4 > len || i == MAX_MPLS_ENTRIES)
+			return non_ip(type, p, len, pkt);
+		e = rd32(p + off);
+		off += 4;
+		if (keep && pkt->n_mpls < 4)
+			pkt->mpls[pkt->n_mpls++] = e;
+		if (e & 0x100) /* bottom of stack */
+			break;
+	}
+	if (off < len && ((p[off] >> 4) == 4 || (p[off] >> 4) == 6)) {
+		if (dissect_ip_nibble(p + off, len - off, pkt, depth) == ARGUS_DISSECT_IP)
+			return ARGUS_DISSECT_IP;
+	}
+	return non_ip(type, p, len, pkt);
+}
+
+/* A PPP frame: optional address/control (ff 03), a 1- or 2-byte protocol. */
+static res_t dissect_ppp(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth,
+			 uint32_t *hdrlen)
+{
+	uint32_t off = 0;
+	uint16_t proto;
+
+	*hdrlen = 0;
+	if (len >= 2 && p[0] == 0xff && p[1] == 0x03)
+		off = 2;
+	if (off >= len)
+		return ARGUS_DISSECT_MALFORMED;
+	if (p[off] & 1) {
+		proto = p[off];
+		off += 1;
+	} else {
+		if (off + 2 > len)
+			return ARGUS_DISSECT_MALFORMED;
+		proto = rd16(p + off);
+		off += 2;
+	}
+	*hdrlen = off;
+	pkt->encaps |= ARGUS_ENCAPS_PPP;
+	switch (proto) {
+	case PPP_IPV4:
+		return dissect_type(ETHERTYPE_IPV4, p + off, len - off, pkt, depth);
+	case PPP_IPV6:
+		return dissect_type(ETHERTYPE_IPV6, p + off, len - off, pkt, depth);
+	case PPP_MPLS:
+		return dissect_type(ETHERTYPE_MPLS, p + off, len - off, pkt, depth);
+	case PPP_MPLS_MC:
+		return dissect_type(ETHERTYPE_MPLS_MC, p + off, len - off, pkt, depth);
+	default:
+		return ARGUS_DISSECT_MALFORMED; /* LCP, IPCP, ...: nothing to key */
+	}
+}
+
+/* PPPoE session stage (RFC 2516): 6-byte header, then PPP. */
+static res_t dissect_pppoe(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth,
+			   uint32_t *hdrlen)
+{
+	uint32_t plen, ph;
+	res_t r;
+
+	*hdrlen = 0;
+	if (len < 6 || p[0] != 0x11 || p[1] != 0)
+		return non_ip(ETHERTYPE_PPPOE_SESS, p, len, pkt);
+	plen = rd16(p + 4);
+	if (plen < len - 6)
+		len = 6 + plen; /* Ethernet padding */
+	r = dissect_ppp(p + 6, len - 6, pkt, depth, &ph);
+	if (r != ARGUS_DISSECT_IP)
+		return non_ip(ETHERTYPE_PPPOE_SESS, p, len, pkt);
+	*hdrlen = 6 + ph;
+	return r;
+}
+
+/* 802.2 LLC after an 802.3 length field, with SNAP. */
+static res_t dissect_llc(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth)
+{
+	uint32_t hl;
+
+	reset_l3(pkt);
+	pkt->ethertype = 0;
+	if (len < 3) {
+		pkt->l3 = p;
+		pkt->l3_len = len;
+		return ARGUS_DISSECT_NONIP;
+	}
+	pkt->encaps |= ARGUS_ENCAPS_LLC;
+	pkt->llc_dsap = p[0];
+	pkt->llc_ssap = p[1];
+	hl = (p[2] & 3) == 3 ? 3 : 4; /* U format, or I/S format with a 2-byte control */
+	if (p[0] == 0xaa && p[1] == 0xaa && p[2] == 0x03 && len >= 8) {
+		uint16_t type = rd16(p + 6);
+		hl = 8;
+		if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6) {
+			res_t r = dissect_type(type, p + 8, len - 8, pkt, depth);
+			if (r == ARGUS_DISSECT_IP)
+				return r;
+			reset_l3(pkt);
+			pkt->ethertype = 0;
+		}
+	}
+	if (hl > len)
+		hl = len;
+	pkt->l3 = p + hl;
+	pkt->l3_len = len - hl;
+	return ARGUS_DISSECT_NONIP;
+}
+
+/* The network layer named by an Ethernet type. */
+static res_t dissect_type(uint16_t type, const uint8_t *p, uint32_t len, struct argus_packet *pkt,
+			  unsigned depth)
+{
+	res_t r;
+	uint32_t hl;
+
+	pkt->ethertype = type;
+	switch (type) {
+	case ETHERTYPE_IPV4:
+		r = dissect_ipv4(p, len, pkt);
+		break;
+	case ETHERTYPE_IPV6:
+		r = dissect_ipv6(p, len, pkt);
+		break;
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return dissect_mpls(type, p, len, pkt, depth);
+	case ETHERTYPE_PPPOE_SESS:
+		return dissect_pppoe(p, len, pkt, depth, &hl);
+	case ETHERTYPE_PPPOE_DISC:
+		pkt->encaps |= ARGUS_ENCAPS_PPP; /* as Argus */
+		return non_ip(type, p, len, pkt);
+	default:
+		return non_ip(type, p, len, pkt);
+	}
+	/* an IP header too broken to key: as Argus, a flow of the Ethernet type */
+	if (r == ARGUS_DISSECT_MALFORMED)
+		return non_ip(type, p, len, pkt);
+	return try_tunnel(pkt, depth);
+}
+
+static res_t dissect_ether(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth)
 {
 	uint32_t off = 14;
 	uint16_t type;
@@ -211,17 +623,70 @@ static enum argus_dissect_result dissect_ether(const uint8_t *p, uint32_t len,
 		off += 4;
 	}
 	if (type <= 1500) {
-		/* 802.3 length: LLC frame (STP, CDP, ...) */
-		pkt->encaps |= ARGUS_ENCAPS_LLC;
-		pkt->ethertype = 0;
-		return ARGUS_DISSECT_NONIP;
+		/* 802.3 length: an LLC frame (STP, CDP, ...); the length drops the padding */
+		uint32_t n = len - off;
+		return dissect_llc(p + off, type < n ? type : n, pkt, depth);
 	}
-	return dissect_network(type, p + off, len - off, pkt);
+	return dissect_type(type, p + off, len - off, pkt, depth);
+}
+
+/* Linux cooked capture: Argus makes an Ethernet header of it, the source
+ * from the link-layer address and a destination from the packet type. */
+static const uint8_t sll_dst_unicast[6] = {0, 0, 0, 0, 0, 1};
+static const uint8_t sll_dst_broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t sll_dst_multicast[6] = {1, 0, 0, 0, 0, 0};
+static const uint8_t sll_dst_outgoing[6] = {0, 0, 0, 0, 0, 0};
+
+static res_t dissect_sll(const uint8_t *data, uint32_t caplen, uint32_t hlen, uint16_t pkttype,
+			 const uint8_t *addr, uint16_t proto, struct argus_packet *pkt)
+{
+	pkt->l2 = data;
+	pkt->encaps |= ARGUS_ENCAPS_SLL | ARGUS_ENCAPS_ETHER;
+	pkt->eth_src = addr;
+	switch (pkttype) {
+	case 1:
+		pkt->eth_dst = sll_dst_broadcast;
+		break;
+	case 2:
+		pkt->eth_dst = sll_dst_multicast;
+		break;
+	case 4:
+		pkt->eth_dst = sll_dst_outgoing;
+		break;
+	default:
+		pkt->eth_dst = sll_dst_unicast;
+		break;
+	}
+	/* the cooked header was never on the wire: Argus leaves it out of bytes */
+	pkt->wirelen = pkt->wirelen >= hlen ? pkt->wirelen - hlen : 0;
+	if (proto == 0x0004) /* LINUX_SLL_P_802_2: an LLC frame follows */
+		return dissect_llc(data + hlen, caplen - hlen, pkt, 0);
+	return dissect_type(proto, data + hlen, caplen - hlen, pkt, 0);
+}
+
+/* Point-to-point links: Argus does not count the link header in bytes. */
+static res_t strip_link(res_t r, uint32_t hlen, struct argus_packet *pkt)
+{
+	pkt->wirelen = pkt->wirelen >= hlen ? pkt->wirelen - hlen : 0;
+	return r;
+}
+
+static res_t dissect_chdlc(const uint8_t *data, uint32_t caplen, struct argus_packet *pkt)
+{
+	if (caplen < 4)
+		return ARGUS_DISSECT_MALFORMED;
+	pkt->l2 = data;
+	pkt->encaps |= ARGUS_ENCAPS_CHDLC;
+	/* SLARP, CDP, ...: no Ethernet addresses to key a flow by */
+	return strip_link(dissect_type(rd16(data + 2), data + 4, caplen - 4, pkt, 0), 4, pkt);
 }
 
 enum argus_dissect_result argus_dissect(int dlt, const uint8_t *data, uint32_t caplen,
 					uint32_t wirelen, int64_t ts_us, struct argus_packet *pkt)
 {
+	uint32_t hl;
+	res_t r;
+
 	memset(pkt, 0, sizeof *pkt);
 	pkt->ts_us = ts_us;
 	pkt->caplen = caplen;
@@ -229,45 +694,79 @@ enum argus_dissect_result argus_dissect(int dlt, const uint8_t *data, uint32_t c
 
 	switch (dlt) {
 	case DLT_EN10MB:
-		return dissect_ether(data, caplen, pkt);
+		return dissect_ether(data, caplen, pkt, 0);
 	case DLT_RAW:
 	case DLT_IPV4:
 	case DLT_IPV6:
-		if (caplen < 1)
-			return ARGUS_DISSECT_MALFORMED;
-		return dissect_network((data[0] >> 4) == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4, data,
-				       caplen, pkt);
+		return dissect_ip_nibble(data, caplen, pkt, 0);
 	case DLT_NULL:
 	case DLT_LOOP: {
 		uint32_t af;
 		if (caplen < 4)
 			return ARGUS_DISSECT_MALFORMED;
 		/* DLT_NULL is host order of the capturing machine, DLT_LOOP network order */
-		af = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
+		af = rd32(data);
 		if (dlt == DLT_NULL && (af & 0xffff) == 0)
 			af >>= 24;
 		pkt->l2 = data;
 		if (af == 2)
-			return dissect_network(ETHERTYPE_IPV4, data + 4, caplen - 4, pkt);
-		if (af == 10 || af == 24 || af == 28 || af == 30)
-			return dissect_network(ETHERTYPE_IPV6, data + 4, caplen - 4, pkt);
-		return ARGUS_DISSECT_MALFORMED;
+			r = dissect_type(ETHERTYPE_IPV4, data + 4, caplen - 4, pkt, 0);
+		else if (af == 10 || af == 24 || af == 28 || af == 30)
+			r = dissect_type(ETHERTYPE_IPV6, data + 4, caplen - 4, pkt, 0);
+		else
+			return ARGUS_DISSECT_MALFORMED;
+		return strip_link(r, 4, pkt);
 	}
 	case DLT_LINUX_SLL:
 		if (caplen < 16)
 			return ARGUS_DISSECT_MALFORMED;
-		pkt->l2 = data;
-		pkt->encaps |= ARGUS_ENCAPS_SLL;
-		/* the cooked header was never on the wire: Argus leaves it out of bytes */
-		pkt->wirelen = wirelen >= 16 ? wirelen - 16 : 0;
-		return dissect_network(rd16(data + 14), data + 16, caplen - 16, pkt);
+		return dissect_sll(data, caplen, 16, rd16(data), data + 6, rd16(data + 14), pkt);
 	case DLT_LINUX_SLL2:
 		if (caplen < 20)
 			return ARGUS_DISSECT_MALFORMED;
+		return dissect_sll(data, caplen, 20, data[10], data + 12, rd16(data), pkt);
+	case DLT_PPP:
 		pkt->l2 = data;
-		pkt->encaps |= ARGUS_ENCAPS_SLL;
-		pkt->wirelen = wirelen >= 20 ? wirelen - 20 : 0;
-		return dissect_network(rd16(data), data + 20, caplen - 20, pkt);
+		r = dissect_ppp(data, caplen, pkt, 0, &hl);
+		return strip_link(r, hl, pkt);
+	case DLT_PPP_SERIAL:
+		/* PPP in HDLC-like framing, or Cisco HDLC framing on the same link */
+		if (caplen >= 1 && (data[0] == 0x0f || data[0] == 0x8f))
+			return dissect_chdlc(data, caplen, pkt);
+		pkt->l2 = data;
+		pkt->encaps |= ARGUS_ENCAPS_HDLC;
+		r = dissect_ppp(data, caplen, pkt, 0, &hl);
+		return strip_link(r, hl, pkt);
+	case DLT_PPP_ETHER:
+		pkt->l2 = data;
+		r = dissect_pppoe(data, caplen, pkt, 0, &hl);
+		return strip_link(r, hl, pkt);
+	case DLT_C_HDLC:
+		return dissect_chdlc(data, caplen, pkt);
+	case DLT_SLIP:
+		/* 16-byte pseudo-header: direction and a copy of a compressed header */
+		if (caplen < 16)
+			return ARGUS_DISSECT_MALFORMED;
+		pkt->l2 = data;
+		pkt->encaps |= ARGUS_ENCAPS_SLIP;
+		return strip_link(dissect_ip_nibble(data + 16, caplen - 16, pkt, 0), 16, pkt);
+	case DLT_JUNIPER_ETHER:
+		/* "MGC", flags, optional extension TLVs; Argus counts the whole frame */
+		if (caplen < 4 || data[0] != 'M' || data[1] != 'G' || data[2] != 'C')
+			return ARGUS_DISSECT_MALFORMED;
+		hl = 4;
+		if (data[3] & 0x80) {
+			if (caplen < 6)
+				return ARGUS_DISSECT_MALFORMED;
+			hl = 6 + rd16(data + 4);
+		}
+		if (hl > caplen)
+			return ARGUS_DISSECT_MALFORMED;
+		pkt->encaps |= ARGUS_ENCAPS_JUNIPER;
+		if (data[3] & 0x02) /* no layer 2 header: a 4-byte cookie, then IP */
+			return hl + 4 <= caplen ? dissect_ip_nibble(data + hl + 4, caplen - hl - 4, pkt, 0)
+						: ARGUS_DISSECT_MALFORMED;
+		return dissect_ether(data + hl, caplen - hl, pkt, 0);
 	default:
 		return ARGUS_DISSECT_MALFORMED;
 	}

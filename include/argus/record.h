@@ -67,17 +67,20 @@ enum argus_key_family {
  * IPv4 addresses are in saddr[0..3]/daddr[0..3], IPv6 in all 16 bytes,
  * Ethernet addresses in [0..5]; all in network byte order.
  * sport/dport are host-order TCP/UDP ports.  For ICMP, sport holds
- * (type << 8 | code) and dport Argus's identifier as x86 Argus holds it (it
- * writes it little-endian): the echo identifier, the quoted destination port
- * (port unreachable) or protocol (protocol unreachable), the first two bytes
- * of the quoted destination copied as in memory (net/host unreachable and
- * redirect: 10.30.4.4 -> 0x1e0a, which ra 3.0.8 shows as 0x0a1e), else 0.
+ * (type << 8 | code) and dport the FLOW DSR's bytes 12-13 read big-endian,
+ * which is what ra 3.0.8 prints: x86 Argus stores its identifier in host
+ * order, so the echo id 0x4024 is 0x2440, a port unreachable for port 1027
+ * 0x0304, a protocol unreachable for 17 0x1100; net/host unreachable and
+ * redirect carry the first two quoted destination bytes as they are
+ * (10.30.4.4 -> 0x0a1e); else 0.  ICMPv6 keys carry no identifier (dport 0).
  * An ICMP echo reply is keyed as its request with sport/dport swapped.
  * ETHER (non-IP): saddr/daddr the source/destination MAC, ethertype the
  * Ethernet type (0 for 802.3 + LLC), sport/dport the SSAP/DSAP.
- * ARP: ethertype 0x0806 (RARP 0x8035), saddr[0..3]/daddr[0..3] the sender/
- * target IPv4 address, saddr[4..9]/daddr[4..9] the sender/target hardware
- * address, sport the opcode of the flow's first packet (1 request).
+ * ARP: ethertype 0x0806, sport 1 for requests and replies, saddr[0..3] the
+ * requester's IPv4 address, daddr[0..3] the requested one, saddr[4..9] the
+ * requester's MAC, daddr[4..9] zero; a reply is keyed as its request.
+ * RARP: ethertype 0x8035, sport 3, saddr[4..9]/daddr[4..9] Argus's source
+ * and target hardware addresses, daddr[0..3] the reply's target address.
  * Fragments without their first fragment (ARGUS_FLAG_FRAG_ONLY): sport 0,
  * dport the IP id (IPv6: low 16 bits of the fragment id). */
 struct argus_flow_key {
@@ -310,6 +313,10 @@ struct argus_record {
 #define ARGUS_ENCAPS_HDLC 0x0400u
 #define ARGUS_ENCAPS_CHDLC 0x0800u
 #define ARGUS_ENCAPS_SLL 0x2000u
+#define ARGUS_ENCAPS_SLIP 0x8000u
+#define ARGUS_ENCAPS_JUNIPER 0x2000000u
+#define ARGUS_ENCAPS_VXLAN 0x4000000u   /* Argus 5 value; not in Argus 3.0.8 */
+#define ARGUS_ENCAPS_GENEVE 0x10000000u /* Argus 5 value; not in Argus 3.0.8 */
 
 #define ARGUS_DIR_SRC 0
 #define ARGUS_DIR_DST 1
