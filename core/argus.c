@@ -57,6 +57,10 @@ static void usage(FILE *out)
 		"  -M SECS       management record interval (default 60)\n"
 		"  -e SRCID      source id: number, IPv4/IPv6 address, short string or host name\n"
 		"  -m            put MAC addresses into the records\n"
+		"  -A            application byte counts\n"
+		"  -J            inter-packet time statistics (jitter)\n"
+		"  -Z            packet size range\n"
+		"  -U BYTES      keep the first BYTES of payload of each direction (at most 256)\n"
 		"  -F FILE       read an argus.conf file\n"
 		"  -X            do not read " SYSTEM_CONF "\n"
 		"  -s SNAPLEN    live capture length (default 65535)\n"
@@ -83,16 +87,35 @@ static int parse_seconds(const char *opt, const char *text, uint32_t *out)
 	return 0;
 }
 
-static int config_seconds(const char *key, uint32_t def, uint32_t *out)
+static int config_number(const char *key, long def, long min, long max, long *out)
 {
-	char err[256];
-	long v;
+	char err[1024];
 
-	if (argus_config_get_long(key, def, 0, 86400L * 365, &v, err, sizeof err) != 0) {
+	if (argus_config_get_long(key, def, min, max, out, err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		return -1;
 	}
+	return 0;
+}
+
+static int config_seconds(const char *key, uint32_t def, uint32_t *out)
+{
+	long v;
+
+	if (config_number(key, def, 0, 86400L * 365, &v) != 0)
+		return -1;
 	*out = (uint32_t)v;
+	return 0;
+}
+
+static int config_flag(const char *key, int def, int *out)
+{
+	char err[1024];
+
+	if (argus_config_get_bool_checked(key, def, out, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -125,11 +148,13 @@ static int load_decoders(struct argus_flowtable *ft, const char *list)
 		if (m->desc->kind != ARGUS_PLUGIN_DECODER)
 			continue;
 		ops = m->desc->ops.decoder;
-		timeout = ops->idle_timeout;
-		if (ops->timeout_config && config_seconds(ops->timeout_config, timeout, &timeout) != 0)
+		if (argus_flowtable_decoder_timeout(ops, m->desc->abi_minor, &timeout, err,
+						    sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			return -1;
-		if (argus_flowtable_add_decoder(ft, m->desc->name, ops, m->state, timeout, err,
-						sizeof err) != 0) {
+		}
+		if (argus_flowtable_add_decoder(ft, m->desc->name, ops, m->desc->abi_minor, m->state,
+						timeout, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			return -1;
 		}
@@ -198,6 +223,8 @@ int main(int argc, char **argv)
 	const char *srcid_text = NULL, *conf_files[16];
 	size_t n_conf = 0;
 	int no_system_conf = 0, list_plugins = 0, quiet = 0, promisc = 1, want_mac = -1;
+	int want_app = -1, want_jitter = -1, want_psize = -1, at_status = 0;
+	long user_len = -1;
 	uint32_t status_interval = 0, mar_interval = 0, snaplen = 65535;
 	int have_status = 0, have_mar = 0;
 	char err[1024];
@@ -289,11 +316,28 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("argus (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			return 0;
-		case 'd':
-		case 'J':
 		case 'A':
+			want_app = 1;
+			break;
+		case 'J':
+			want_jitter = 1;
+			break;
 		case 'Z':
-		case 'U':
+			want_psize = 1;
+			break;
+		case 'U': {
+			char *end;
+			errno = 0;
+			user_len = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || user_len < 0 ||
+			    user_len > ARGUS_USERDATA_MAX) {
+				argus_log(ARGUS_LOG_ERROR, "-U: '%s' is not a number of bytes from 0 to %d",
+					  optarg, ARGUS_USERDATA_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'd':
 			argus_log(ARGUS_LOG_ERROR, "-%c is not supported yet", opt);
 			return EXIT_USAGE;
 		default:
@@ -339,8 +383,15 @@ int main(int argc, char **argv)
 		iface = argus_config_get("ARGUS_INTERFACE");
 	if (!srcid_text)
 		srcid_text = argus_config_get("ARGUS_MONITOR_ID");
-	if (want_mac < 0)
-		want_mac = argus_config_get_bool("ARGUS_GENERATE_MAC_DATA", 0);
+	if ((want_mac < 0 && config_flag("ARGUS_GENERATE_MAC_DATA", 0, &want_mac) != 0) ||
+	    (want_app < 0 && config_flag("ARGUS_GENERATE_APPBYTE_METRIC", 0, &want_app) != 0) ||
+	    (want_jitter < 0 && config_flag("ARGUS_GENERATE_JITTER_DATA", 0, &want_jitter) != 0) ||
+	    (want_psize < 0 && config_flag("ARGUS_GENERATE_PACKET_SIZE", 0, &want_psize) != 0) ||
+	    config_flag("ARGUS_TIMEOUT_AT_STATUS", 0, &at_status) != 0)
+		return EXIT_USAGE;
+	if (user_len < 0 &&
+	    config_number("ARGUS_CAPTURE_DATA_LEN", 0, 0, ARGUS_USERDATA_MAX, &user_len) != 0)
+		return EXIT_USAGE;
 	if (!bpf && argus_config_get("ARGUS_FILTER"))
 		bpf = strdup(argus_config_get("ARGUS_FILTER"));
 	if (n_inputs == 0 && !iface) {
@@ -375,22 +426,20 @@ int main(int argc, char **argv)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.status_interval_s = status_interval;
 	cfg.want_mac = want_mac;
-	cfg.frag_timeout_s = 5;
+	cfg.want_appbytes = want_app;
+	cfg.want_jitter = want_jitter;
+	cfg.want_psize = want_psize;
+	cfg.user_len = (uint32_t)user_len;
+	cfg.timeout_at_status = at_status;
 	{
 		long v;
-		uint32_t t;
-		if (argus_config_get_long("ARGUS_MAX_FLOWS", 1000000, 1, 100000000, &v, err,
-					  sizeof err) != 0) {
+		if (config_number("ARGUS_MAX_FLOWS", 1000000, 1, 100000000, &v) != 0)
+			return EXIT_USAGE;
+		cfg.max_flows = (uint32_t)v;
+		if (argus_flowtable_config_timeouts(&cfg, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			return EXIT_USAGE;
 		}
-		cfg.max_flows = (uint32_t)v;
-		if (config_seconds("ARGUS_IP_TIMEOUT", 30, &t) != 0)
-			return EXIT_USAGE;
-		cfg.ip_timeout_s = t;
-		if (config_seconds("ARGUS_NONIP_TIMEOUT", 30, &t) != 0)
-			return EXIT_USAGE;
-		cfg.nonip_timeout_s = t;
 	}
 	if (srcid_text) {
 		char host[256];

@@ -17,6 +17,8 @@
 struct config_entry {
 	char *key;
 	char *value;
+	char *file;     /* where it was set, NULL if not from a file */
+	unsigned line;
 };
 
 static struct config_entry entries[CONFIG_MAX_ENTRIES];
@@ -27,55 +29,112 @@ void argus_config_clear(void)
 	for (size_t i = 0; i < n_entries; i++) {
 		free(entries[i].key);
 		free(entries[i].value);
+		free(entries[i].file);
 	}
 	n_entries = 0;
 }
 
+static int config_set_at(const char *key, const char *value, const char *file, unsigned line)
+{
+	char *v = strdup(value), *f = file ? strdup(file) : NULL;
+	struct config_entry *e = NULL;
+
+	if (!v || (file && !f))
+		goto nomem;
+	for (size_t i = 0; i < n_entries; i++)
+		if (strcmp(entries[i].key, key) == 0)
+			e = &entries[i];
+	if (!e) {
+		char *k;
+		if (n_entries == CONFIG_MAX_ENTRIES || !(k = strdup(key)))
+			goto nomem;
+		e = &entries[n_entries++];
+		e->key = k;
+		e->value = NULL;
+		e->file = NULL;
+	}
+	free(e->value);
+	free(e->file);
+	e->value = v;
+	e->file = f;
+	e->line = line;
+	return 0;
+nomem:
+	free(v);
+	free(f);
+	return ARGUS_ENOMEM;
+}
+
 int argus_config_set(const char *key, const char *value)
 {
-	for (size_t i = 0; i < n_entries; i++) {
-		if (strcmp(entries[i].key, key) == 0) {
-			char *v = strdup(value);
-			if (!v)
-				return ARGUS_ENOMEM;
-			free(entries[i].value);
-			entries[i].value = v;
-			return 0;
-		}
-	}
-	if (n_entries == CONFIG_MAX_ENTRIES)
-		return ARGUS_ENOMEM;
-	entries[n_entries].key = strdup(key);
-	entries[n_entries].value = strdup(value);
-	if (!entries[n_entries].key || !entries[n_entries].value) {
-		free(entries[n_entries].key);
-		free(entries[n_entries].value);
-		return ARGUS_ENOMEM;
-	}
-	n_entries++;
-	return 0;
+	return config_set_at(key, value, NULL, 0);
+}
+
+static const struct config_entry *config_find(const char *key)
+{
+	for (size_t i = 0; i < n_entries; i++)
+		if (strcmp(entries[i].key, key) == 0)
+			return &entries[i];
+	return NULL;
 }
 
 const char *argus_config_get(const char *key)
 {
-	for (size_t i = 0; i < n_entries; i++)
-		if (strcmp(entries[i].key, key) == 0)
-			return entries[i].value;
-	return NULL;
+	const struct config_entry *e = config_find(key);
+	return e ? e->value : NULL;
 }
 
-int argus_config_get_bool(const char *key, int def)
+int argus_config_where(const char *key, char *buf, size_t buflen)
 {
-	const char *v = argus_config_get(key);
-	if (!v || !*v)
-		return def;
+	const struct config_entry *e = config_find(key);
+
+	if (buflen)
+		buf[0] = '\0';
+	if (!e || !e->file)
+		return 0;
+	snprintf(buf, buflen, "%s: line %u: ", e->file, e->line);
+	return 1;
+}
+
+static int parse_bool(const char *v)
+{
 	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") ||
 	    !strcmp(v, "1"))
 		return 1;
 	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") ||
 	    !strcmp(v, "0"))
 		return 0;
-	return def;
+	return -1;
+}
+
+int argus_config_get_bool(const char *key, int def)
+{
+	const char *v = argus_config_get(key);
+	int b;
+
+	if (!v || !*v)
+		return def;
+	b = parse_bool(v);
+	return b < 0 ? def : b;
+}
+
+int argus_config_get_bool_checked(const char *key, int def, int *out, char *err, size_t errlen)
+{
+	const char *v = argus_config_get(key);
+	int b;
+
+	if (!v || !*v) {
+		*out = def;
+		return 0;
+	}
+	if ((b = parse_bool(v)) < 0) {
+		char where[CONFIG_MAX_LINE / 4];
+		argus_config_where(key, where, sizeof where);
+		snprintf(err, errlen, "%s%s: '%s' is not yes or no", where, key, v);
+		return ARGUS_EINVAL;
+	}
+	*out = b;
+	return 0;
 }
 
 int argus_config_get_long(const char *key, long def, long min, long max, long *out, char *err,
@@ -94,7 +153,10 @@ int argus_config_get_long(const char *key, long def, long min, long max, long *o
 	while (*end && isspace((unsigned char)*end))
 		end++;
 	if (errno || end == v || *end || n < min || n > max) {
-		snprintf(err, errlen, "%s: '%s' is not a number from %ld to %ld", key, v, min, max);
+		char where[CONFIG_MAX_LINE / 4];
+		argus_config_where(key, where, sizeof where);
+		snprintf(err, errlen, "%s%s: '%s' is not a number from %ld to %ld", where, key, v, min,
+			 max);
 		return ARGUS_EINVAL;
 	}
 	*out = n;
@@ -151,7 +213,7 @@ int argus_config_load_line(const char *line, const char *file, unsigned lineno, 
 			v--;
 	}
 	value[v] = '\0';
-	if (argus_config_set(key, value) != 0) {
+	if (config_set_at(key, value, file, lineno) != 0) {
 		snprintf(err, errlen, "%s: line %u: too many configuration variables", file, lineno);
 		return ARGUS_ENOMEM;
 	}

@@ -4,13 +4,18 @@
  * through a free list) and are found through an open-addressing hash table
  * of (hash, index) slots with linear probing.  The hash is symmetric in the
  * two endpoints, so both directions of a flow land on the same slot chain.
+ * The optional metrics (-J, -Z, -U) live in a parallel pool of the same
+ * shape, allocated only when one of them is on.
  *
- * Timers need no wheel: every flow sits on two intrusive lists, each kept in
- * time order for free.  The activity list of its timeout class (one class
- * per decoder, plus generic IP and non-IP) is ordered by last packet, so its
- * head is the next flow to go idle; the report list is ordered by the start
- * of the current status interval, so its head is the next report due.
- * Advancing time only looks at list heads.
+ * Timers need no wheel: flows sit on intrusive lists, each kept in time
+ * order for free.  Default timing: every flow is on the activity list of its
+ * timeout class (one per decoder, plus generic IP, IGMP, non-IP and ended
+ * connections), ordered by last packet, so its head is the next flow to go
+ * idle, and on the report list, ordered by the start of the current status
+ * interval.
+ * Argus timing (timeout_at_status): the report list is Argus's status queue
+ * and the class lists its timeout queues; a flow is on one of them, as in
+ * ArgusProcessQueueTimeout.  Advancing time only looks at list heads.
  */
 #include "config.h"
 
@@ -20,16 +25,39 @@
 
 #include <argus/plugin.h>
 
+#include "conf.h"
+#include "flowmetrics.h"
 #include "flowtable.h"
 
 #define NIL UINT32_MAX
 #define CHUNK_SHIFT 12
 #define CHUNK_FLOWS (1u << CHUNK_SHIFT)
-#define MAX_CLASSES 34 /* generic IP, non-IP, up to 32 decoders */
+#define MAX_DECODERS 32
 #define CLASS_IP 0
 #define CLASS_NONIP 1
+#define CLASS_IGMP 2
+#define CLASS_ENDED 3    /* connections a decoder said were over */
+#define CLASS_DECODER0 4 /* class of decoder index 0 */
+#define ENDED_TIMEOUT_US (10 * SEC) /* Argus's timeout for a closed TCP connection */
+#define MAX_CLASSES (CLASS_DECODER0 + MAX_DECODERS)
 #define MAX_DECODER_STATE 256
+#define MAX_ETHERTYPES 64
 #define FRAG_SLOTS 4096
+#define NO_TIME INT64_MIN
+#define SEC 1000000LL
+#define MANAGER_INTERVAL_US 500000 /* Argus's ArgusUpdateInterval */
+
+/* flow.lists */
+#define ON_ACT 0x01
+#define ON_REP 0x02
+
+/* flow.bits */
+#define FB_MAC 0x01       /* smac/dmac hold the flow's first MACs */
+#define FB_TCP_RESET 0x02 /* a TCP flow that began with a reset */
+
+/* flow.mapped */
+#define MAPPED_FLAG 0x01   /* an error refers to this flow */
+#define MAPPED_DETAIL 0x02 /* flow.icmp holds the error's detail */
 
 struct list {
 	uint32_t head, tail;
@@ -49,21 +77,28 @@ struct flow {
 	struct argus_flow_key key;
 	uint32_t hash;
 	uint32_t serial; /* tells a recycled entry from the flow a fragment refers to */
-	struct link act; /* activity list of its class */
-	struct link rep; /* report list */
+	struct link act; /* activity list (default) or timeout queue (Argus timing) */
+	struct link rep; /* report list (default) or status queue (Argus timing) */
 	uint8_t cls;
-	uint8_t decoder; /* index + 1, 0 = none */
+	uint8_t decoder;  /* index + 1, 0 = none */
 	uint8_t reported; /* a record of this flow was emitted already */
-	uint8_t vlan_valid;
-	int64_t stime_us, ltime_us; /* of the current report */
-	int64_t last_us;            /* last packet of the flow (for idle) */
-	int64_t report_start_us;
+	uint8_t lists;    /* ON_ACT, ON_REP */
+	uint8_t vlan_valid, mpls_valid; /* 0x01 src, 0x02 dst */
+	uint8_t bits;     /* FB_* */
+	uint8_t mapped;   /* MAPPED_* */
+	/* the current report: first packet of each direction, last time */
+	int64_t sstart_us, dstart_us, ltime_us;
+	int64_t last_us;  /* last packet of the flow (idle timeout) */
+	int64_t qtime_us; /* start of the status interval; Argus timing: queue time */
 	uint64_t spkts, dpkts, sbytes, dbytes, sapp, dapp;
 	struct flow_attr sattr, dattr;
 	uint8_t smac[6], dmac[6];
+	uint16_t mac_type; /* type/length field of the first frame (0: none seen) */
 	uint16_t svlan, dvlan;
 	uint32_t sencaps, dencaps;
+	uint32_t smpls, dmpls; /* outermost label stack entry */
 	uint32_t flags;
+	struct argus_icmp icmp; /* the ICMP error mapped onto this flow */
 	/* decoder state follows, aligned to 8 */
 };
 
@@ -71,6 +106,9 @@ struct decoder_slot {
 	const char *name;
 	const struct argus_decoder_ops *ops;
 	void *state;
+	/* ABI 1.2 operations, NULL for older modules */
+	int (*payload_offset)(void *state, const struct argus_packet *pkt);
+	int (*related_key)(void *state, const struct argus_packet *pkt, struct argus_flow_key *key);
 };
 
 struct slot {
@@ -86,15 +124,30 @@ struct frag_entry {
 	int64_t expires_us;
 };
 
+struct ethertype_entry {
+	uint16_t type;
+	uint8_t decoder; /* index + 1 */
+};
+
+/* Where the application payload of a packet is (-A, -U). */
+struct payload {
+	const uint8_t *p;  /* first byte, NULL if nothing to capture */
+	uint32_t captured; /* bytes captured from p on */
+	uint32_t wire;     /* bytes on the wire from p on */
+	uint32_t app;      /* application bytes counted */
+};
+
 struct argus_flowtable {
 	struct argus_flowtable_config cfg;
 	argus_emit_fn emit;
 	void *emit_ctx;
 	int failed;
 
-	struct decoder_slot decoders[MAX_CLASSES - 2];
+	struct decoder_slot decoders[MAX_DECODERS];
 	uint8_t n_decoders;
 	uint8_t proto_decoder[256]; /* IP protocol -> decoder index + 1 */
+	struct ethertype_entry ethertypes[MAX_ETHERTYPES];
+	uint32_t n_ethertypes;
 
 	int64_t class_timeout_us[MAX_CLASSES];
 	struct list active[MAX_CLASSES];
@@ -102,10 +155,12 @@ struct argus_flowtable {
 
 	size_t flow_size;
 	uint8_t **chunks;
+	uint8_t **mchunks; /* metric blocks, parallel to chunks (fm.size > 0) */
 	uint32_t n_chunks, cap_chunks;
 	uint32_t n_alloc; /* entries handed out from chunks */
 	uint32_t free_head;
 	uint32_t next_serial;
+	struct argus_fm fm;
 
 	struct slot *slots;
 	uint32_t mask; /* capacity - 1 */
@@ -114,6 +169,7 @@ struct argus_flowtable {
 	struct frag_entry *frags;
 
 	int64_t now_us;
+	int64_t next_manager_us; /* Argus timing: next queue scan */
 	uint32_t seq;
 	struct argus_flowtable_stats stats;
 	struct argus_record rec; /* scratch for emission */
@@ -128,6 +184,16 @@ static inline struct flow *flow_at(const struct argus_flowtable *ft, uint32_t id
 static inline void *flow_state(struct flow *f)
 {
 	return (uint8_t *)f + ((sizeof(struct flow) + 7) & ~(size_t)7);
+}
+
+static inline void *fm_at(const struct argus_flowtable *ft, uint32_t idx)
+{
+	return ft->mchunks[idx >> CHUNK_SHIFT] + (size_t)(idx & (CHUNK_FLOWS - 1)) * ft->fm.size;
+}
+
+static inline uint8_t decoder_class(uint8_t decoder) /* decoder = index + 1 */
+{
+	return (uint8_t)(CLASS_DECODER0 + decoder - 1);
 }
 
 /* ---- lists ---- */
@@ -159,6 +225,37 @@ static inline void *flow_state(struct flow *f)
 LIST_OPS(act)
 LIST_OPS(rep)
 
+static void act_push(struct argus_flowtable *ft, uint32_t idx)
+{
+	struct flow *f = flow_at(ft, idx);
+	list_push_act(ft, &ft->active[f->cls], idx);
+	f->lists |= ON_ACT;
+}
+
+static void act_remove(struct argus_flowtable *ft, uint32_t idx)
+{
+	struct flow *f = flow_at(ft, idx);
+	if (f->lists & ON_ACT) {
+		list_remove_act(ft, &ft->active[f->cls], idx);
+		f->lists &= (uint8_t)~ON_ACT;
+	}
+}
+
+static void rep_push(struct argus_flowtable *ft, uint32_t idx)
+{
+	list_push_rep(ft, &ft->reports, idx);
+	flow_at(ft, idx)->lists |= ON_REP;
+}
+
+static void rep_remove(struct argus_flowtable *ft, uint32_t idx)
+{
+	struct flow *f = flow_at(ft, idx);
+	if (f->lists & ON_REP) {
+		list_remove_rep(ft, &ft->reports, idx);
+		f->lists &= (uint8_t)~ON_REP;
+	}
+}
+
 /* ---- pool ---- */
 
 static uint32_t pool_get(struct argus_flowtable *ft)
@@ -177,11 +274,20 @@ static uint32_t pool_get(struct argus_flowtable *ft)
 			if (!c)
 				return NIL;
 			ft->chunks = c;
+			c = realloc(ft->mchunks, cap * sizeof *c);
+			if (!c)
+				return NIL;
+			ft->mchunks = c;
 			ft->cap_chunks = cap;
 		}
 		ft->chunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->flow_size);
 		if (!ft->chunks[ft->n_chunks])
 			return NIL;
+		ft->mchunks[ft->n_chunks] = NULL;
+		if (ft->fm.size && !(ft->mchunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->fm.size))) {
+			free(ft->chunks[ft->n_chunks]);
+			return NIL;
+		}
 		ft->n_chunks++;
 	}
 	return ft->n_alloc++;
@@ -325,8 +431,27 @@ static void fill_attr(struct argus_ipattr *out, const struct flow_attr *a)
 	out->frag = a->frag;
 }
 
-static void emit_flow(struct argus_flowtable *ft, struct flow *f)
+static int64_t whole_seconds(int64_t us)
 {
+	return us >= 0 ? us / SEC : -((-us + SEC - 1) / SEC);
+}
+
+/* The record's start time as Argus 3.0.8 writes it: the earliest of its
+ * per-direction times, but ArgusGenerateRecord compares whole seconds only,
+ * so within one second the source direction's first time wins. */
+static int64_t record_stime(const struct flow *f)
+{
+	if (f->sstart_us == NO_TIME)
+		return f->dstart_us;
+	if (f->dstart_us == NO_TIME)
+		return f->sstart_us;
+	return whole_seconds(f->dstart_us) < whole_seconds(f->sstart_us) ? f->dstart_us
+									  : f->sstart_us;
+}
+
+static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
+{
+	struct flow *f = flow_at(ft, idx);
 	struct argus_record *rec = &ft->rec;
 
 	if (f->spkts + f->dpkts == 0)
@@ -338,7 +463,11 @@ static void emit_flow(struct argus_flowtable *ft, struct flow *f)
 	rec->seq = ++ft->seq;
 	rec->srcid = ft->cfg.srcid;
 	rec->key = f->key;
-	rec->stime_us = f->stime_us;
+	/* Argus stores a non-IP key with the lower MAC address first and flags
+	 * it reversed when that is the destination; ra shows it as stored */
+	if (f->key.family == ARGUS_KEY_ETHER && memcmp(f->key.saddr, f->key.daddr, 6) > 0)
+		rec->reversed = 1;
+	rec->stime_us = record_stime(f);
 	rec->ltime_us = f->ltime_us;
 	rec->spkts = f->spkts;
 	rec->dpkts = f->dpkts;
@@ -346,6 +475,9 @@ static void emit_flow(struct argus_flowtable *ft, struct flow *f)
 	rec->dbytes = f->dbytes;
 	rec->sappbytes = f->sapp;
 	rec->dappbytes = f->dapp;
+	/* Argus writes application bytes only when there are some */
+	if (ft->cfg.want_appbytes && (f->sapp || f->dapp))
+		rec->present |= ARGUS_HAS_APPBYTES;
 	rec->flags = f->flags;
 	rec->trans = 1;
 	if (f->key.family == ARGUS_KEY_IPV4 || f->key.family == ARGUS_KEY_IPV6) {
@@ -355,11 +487,14 @@ static void emit_flow(struct argus_flowtable *ft, struct flow *f)
 	} else {
 		rec->present |= ARGUS_HAS_NET;
 	}
-	if (ft->cfg.want_mac && (f->sencaps | f->dencaps) & ARGUS_ENCAPS_ETHER) {
+	if (ft->cfg.want_mac && (f->bits & FB_MAC)) {
 		rec->present |= ARGUS_HAS_MAC;
 		memcpy(rec->smac, f->smac, 6);
 		memcpy(rec->dmac, f->dmac, 6);
-		rec->mac_ethertype = f->key.family == ARGUS_KEY_IPV6 ? 0x86dd :
+		/* Argus keeps the first frame's own type field (0x8100 for a
+		 * tagged frame, the length of an 802.3 one) */
+		rec->mac_ethertype = f->mac_type ? f->mac_type :
+				     f->key.family == ARGUS_KEY_IPV6 ? 0x86dd :
 				     f->key.family == ARGUS_KEY_IPV4 ? 0x0800 : f->key.ethertype;
 	}
 	if (f->vlan_valid) {
@@ -367,6 +502,18 @@ static void emit_flow(struct argus_flowtable *ft, struct flow *f)
 		rec->vlan_valid = f->vlan_valid;
 		rec->svlan = f->svlan;
 		rec->dvlan = f->dvlan;
+	}
+	if (f->mpls_valid) {
+		/* Argus keeps the outermost entry of each direction */
+		rec->present |= ARGUS_HAS_MPLS;
+		if (f->mpls_valid & 0x01) {
+			rec->n_smpls = 1;
+			rec->smpls[0] = f->smpls;
+		}
+		if (f->mpls_valid & 0x02) {
+			rec->n_dmpls = 1;
+			rec->dmpls[0] = f->dmpls;
+		}
 	}
 	if (f->sencaps | f->dencaps) {
 		rec->present |= ARGUS_HAS_ENCAPS;
@@ -379,21 +526,39 @@ static void emit_flow(struct argus_flowtable *ft, struct flow *f)
 	} else if (f->key.family == ARGUS_KEY_IPV4 || f->key.family == ARGUS_KEY_IPV6) {
 		rec->present |= ARGUS_HAS_NET;
 	}
+	if (f->mapped & MAPPED_DETAIL) {
+		/* the error's detail replaces the flow's own ICMP object */
+		rec->icmp = f->icmp;
+		rec->present |= ARGUS_HAS_ICMP;
+	}
+	if (ft->fm.size)
+		argus_fm_fill(&ft->fm, fm_at(ft, idx), rec);
 	ft->stats.records++;
 	if (ft->emit(ft->emit_ctx, rec) < 0)
 		ft->failed = 1;
 	f->reported = 1;
 }
 
-static void flow_reset_report(struct argus_flowtable *ft, struct flow *f)
+/* A record was emitted and the flow goes on: what Argus's ArgusZeroRecord
+ * clears.  IP attributes and the MAC section stay, as in Argus. */
+static void flow_reset_report(struct argus_flowtable *ft, uint32_t idx)
 {
+	struct flow *f = flow_at(ft, idx);
+
 	f->spkts = f->dpkts = f->sbytes = f->dbytes = f->sapp = f->dapp = 0;
-	f->flags &= ARGUS_FLAG_MID_STREAM;
+	f->sstart_us = f->dstart_us = NO_TIME;
+	f->flags &= ARGUS_FLAG_MID_STREAM | ARGUS_FLAG_MULTI_MAC;
+	f->sencaps = f->dencaps = 0;
+	f->vlan_valid = f->mpls_valid = 0;
+	f->sattr.frag = f->dattr.frag = 0;
+	f->mapped = 0;
 	if (f->decoder) {
 		const struct decoder_slot *d = &ft->decoders[f->decoder - 1];
 		if (d->ops->report_done)
 			d->ops->report_done(d->state, flow_state(f));
 	}
+	if (ft->fm.size)
+		argus_fm_report_done(&ft->fm, fm_at(ft, idx));
 }
 
 static void flow_destroy(struct argus_flowtable *ft, uint32_t idx)
@@ -401,8 +566,8 @@ static void flow_destroy(struct argus_flowtable *ft, uint32_t idx)
 	struct flow *f = flow_at(ft, idx);
 
 	table_remove(ft, f->hash, idx);
-	list_remove_act(ft, &ft->active[f->cls], idx);
-	list_remove_rep(ft, &ft->reports, idx);
+	act_remove(ft, idx);
+	rep_remove(ft, idx);
 	f->serial = 0;
 	pool_put(ft, idx);
 	ft->stats.live--;
@@ -410,34 +575,87 @@ static void flow_destroy(struct argus_flowtable *ft, uint32_t idx)
 
 /* ---- timers ---- */
 
+/* Argus timing, status queue: flows whose report is due are written and
+ * wait on their class's timeout queue (or end if the timeout is 0). */
+static void status_sweep(struct argus_flowtable *ft, int64_t now_us)
+{
+	int64_t iv = (int64_t)ft->cfg.status_interval_s * SEC;
+
+	while (ft->reports.head != NIL) {
+		uint32_t idx = ft->reports.head;
+		struct flow *f = flow_at(ft, idx);
+		if (now_us - f->qtime_us < iv)
+			break;
+		emit_flow(ft, idx);
+		flow_reset_report(ft, idx);
+		rep_remove(ft, idx);
+		if (ft->class_timeout_us[f->cls] > 0) {
+			f->qtime_us = now_us;
+			act_push(ft, idx);
+		} else {
+			flow_destroy(ft, idx);
+		}
+	}
+}
+
+/* Argus timing, timeout queues: a flow with no packet since its last record
+ * for its class's timeout ends (nothing is left to write). */
+static void timeout_sweep(struct argus_flowtable *ft, int64_t now_us)
+{
+	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++) {
+		struct list *l = &ft->active[c];
+		while (l->head != NIL) {
+			uint32_t idx = l->head;
+			if (now_us - flow_at(ft, idx)->qtime_us < ft->class_timeout_us[c])
+				break;
+			emit_flow(ft, idx);
+			flow_destroy(ft, idx);
+		}
+	}
+}
+
+/* Argus's queue manager, run at most every half second of packet time. */
+static void run_manager(struct argus_flowtable *ft, int64_t now_us)
+{
+	if (now_us < ft->next_manager_us)
+		return;
+	ft->next_manager_us = now_us + MANAGER_INTERVAL_US;
+	status_sweep(ft, now_us);
+	timeout_sweep(ft, now_us);
+}
+
 void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us)
 {
 	if (now_us > ft->now_us)
 		ft->now_us = now_us;
 	now_us = ft->now_us;
-	for (uint32_t c = 0; c < (uint32_t)ft->n_decoders + 2; c++) {
+	if (ft->cfg.timeout_at_status) {
+		run_manager(ft, now_us);
+		return;
+	}
+	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++) {
 		struct list *l = &ft->active[c];
 		int64_t limit = now_us - ft->class_timeout_us[c];
 		while (l->head != NIL) {
-			struct flow *f = flow_at(ft, l->head);
-			if (f->last_us > limit)
+			uint32_t idx = l->head;
+			if (flow_at(ft, idx)->last_us > limit)
 				break;
-			emit_flow(ft, f);
-			flow_destroy(ft, l->head);
+			emit_flow(ft, idx);
+			flow_destroy(ft, idx);
 		}
 	}
 	if (ft->cfg.status_interval_s) {
-		int64_t limit = now_us - (int64_t)ft->cfg.status_interval_s * 1000000;
+		int64_t limit = now_us - (int64_t)ft->cfg.status_interval_s * SEC;
 		while (ft->reports.head != NIL) {
 			uint32_t idx = ft->reports.head;
 			struct flow *f = flow_at(ft, idx);
-			if (f->report_start_us > limit)
+			if (f->qtime_us > limit)
 				break;
-			emit_flow(ft, f);
-			flow_reset_report(ft, f);
-			f->report_start_us = now_us;
-			list_remove_rep(ft, &ft->reports, idx);
-			list_push_rep(ft, &ft->reports, idx);
+			emit_flow(ft, idx);
+			flow_reset_report(ft, idx);
+			f->qtime_us = now_us;
+			rep_remove(ft, idx);
+			rep_push(ft, idx);
 		}
 	}
 }
@@ -447,27 +665,42 @@ void argus_flowtable_flush(struct argus_flowtable *ft)
 	/* oldest first, so records come out in a stable order */
 	while (ft->reports.head != NIL) {
 		uint32_t idx = ft->reports.head;
-		emit_flow(ft, flow_at(ft, idx));
+		emit_flow(ft, idx);
 		flow_destroy(ft, idx);
 	}
+	/* Argus timing: flows waiting on a timeout queue (nothing to write) */
+	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++)
+		while (ft->active[c].head != NIL) {
+			uint32_t idx = ft->active[c].head;
+			emit_flow(ft, idx);
+			flow_destroy(ft, idx);
+		}
 }
 
-/* Emit the least recently active flow of all classes to make room. */
+/* Make room: the least recently active flow is emitted.  With Argus timing
+ * a flow waiting on a timeout queue goes first (its record is written). */
 static void evict_oldest(struct argus_flowtable *ft)
 {
 	uint32_t best = NIL;
 	int64_t best_t = 0;
+	int at_status = ft->cfg.timeout_at_status;
 
-	for (uint32_t c = 0; c < (uint32_t)ft->n_decoders + 2; c++) {
+	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++) {
 		uint32_t h = ft->active[c].head;
-		if (h != NIL && (best == NIL || flow_at(ft, h)->last_us < best_t)) {
+		int64_t t;
+		if (h == NIL)
+			continue;
+		t = at_status ? flow_at(ft, h)->qtime_us : flow_at(ft, h)->last_us;
+		if (best == NIL || t < best_t) {
 			best = h;
-			best_t = flow_at(ft, h)->last_us;
+			best_t = t;
 		}
 	}
 	if (best == NIL)
+		best = ft->reports.head;
+	if (best == NIL)
 		return;
-	emit_flow(ft, flow_at(ft, best));
+	emit_flow(ft, best);
 	flow_destroy(ft, best);
 	ft->stats.evicted++;
 }
@@ -489,18 +722,110 @@ static int frag_match(const struct frag_entry *e, const struct argus_flow_key *k
 
 /* ---- packets ---- */
 
-static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
-		    const struct argus_packet *pkt)
+/* Where the application payload is, as Argus counts it: after the decoder's
+ * headers (payload_offset), the whole IP payload of a protocol without a
+ * decoder.  Argus measures non-IP packets from the frame start: a non-IP
+ * flow without a decoder counts whole frames, an ethertype decoder's offset
+ * is taken off the frame length (the bytes captured start at l3 + offset).
+ * A fragment keyed on its own (no first fragment seen) counts its IP
+ * payload, and its captured bytes start at the IP header, as in Argus;
+ * later fragments of a known datagram count nothing. */
+static void find_payload(const struct argus_flowtable *ft, enum argus_dissect_result kind,
+			 uint8_t decoder, const struct argus_packet *pkt, struct payload *pl)
 {
+	const struct decoder_slot *d = decoder ? &ft->decoders[decoder - 1] : NULL;
+	int off;
+
+	memset(pl, 0, sizeof *pl);
+	if (kind == ARGUS_DISSECT_NONIP) {
+		if (!d) {
+			pl->app = pkt->wirelen;
+			off = 0;
+		} else if (!d->payload_offset || !pkt->l3 ||
+			   (off = d->payload_offset(d->state, pkt)) < 0 ||
+			   (uint32_t)off >= pkt->wirelen) {
+			return;
+		} else {
+			pl->app = pkt->wirelen - (uint32_t)off;
+		}
+		pl->wire = pl->app;
+		if (pkt->l3 && (uint32_t)off < pkt->l3_len) {
+			pl->p = pkt->l3 + off;
+			pl->captured = pkt->l3_len - (uint32_t)off;
+		}
+		return;
+	}
+	if (!pkt->l4) {
+		const uint8_t *ip = pkt->l3;
+		uint32_t len;
+		if (!(pkt->flags & ARGUS_PKT_FRAGMENT) || !ip)
+			return;
+		if (pkt->ip_version == 4 && pkt->l3_len >= 20) {
+			uint32_t tot = (uint32_t)ip[2] << 8 | ip[3], ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+			len = tot > ihl ? tot - ihl : 0;
+		} else if (pkt->ip_version == 6 && pkt->l3_len >= 40) {
+			uint32_t plen = (uint32_t)ip[4] << 8 | ip[5];
+			len = plen > 8 ? plen - 8 : 0; /* less the fragment header */
+		} else {
+			return;
+		}
+		pl->app = pl->wire = len;
+		pl->p = ip;
+		pl->captured = pkt->l3_len;
+		return;
+	}
+	if (!d) {
+		pl->p = pkt->l4;
+		pl->captured = pkt->l4_len;
+		pl->wire = pl->app = pkt->l4_wire_len;
+		return;
+	}
+	if (!d->payload_offset || (off = d->payload_offset(d->state, pkt)) < 0 ||
+	    (uint32_t)off >= pkt->l4_wire_len)
+		return;
+	pl->app = pl->wire = pkt->l4_wire_len - (uint32_t)off;
+	if ((uint32_t)off < pkt->l4_len) {
+		pl->p = pkt->l4 + off;
+		pl->captured = pkt->l4_len - (uint32_t)off;
+	}
+}
+
+/* Jitter's active/idle split is Argus's "in protocol" verdict, which its
+ * TCP model gives (pure ACKs, the first segment of a window, retransmits
+ * are idle).  The decoder ABI does not carry it yet, so for TCP the host
+ * takes Argus's usual answer: idle, but for a lone SYN and for the packets
+ * of a flow that began with a reset (Argus does not model those).  Other
+ * protocols are active. */
+static int packet_active(struct flow *f, const struct argus_packet *pkt, int first)
+{
+	uint8_t fl;
+
+	if (pkt->proto != 6 || !pkt->ip_version || !pkt->l4 || pkt->l4_len < 14)
+		return 1;
+	fl = pkt->l4[13];
+	if (first && (fl & 0x04))
+		f->bits |= FB_TCP_RESET;
+	return (fl & 0x3f) == 0x02 || (f->bits & FB_TCP_RESET);
+}
+
+/* Count PKT into the flow.  pl NULL: a later fragment of a datagram the
+ * flow has, which Argus tallies apart (no application bytes, sizes or
+ * inter-packet times). */
+static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
+		    const struct argus_packet *pkt, const struct payload *pl)
+{
+	static const struct payload none;
 	struct flow *f = flow_at(ft, idx);
 	struct flow_attr *a = dir == ARGUS_DIR_SRC ? &f->sattr : &f->dattr;
-	uint32_t app = pkt->l4_wire_len;
+	int64_t ts = pkt->ts_us;
+	uint32_t app = (pl ? pl : &none)->app;
+	int first = !f->reported && f->spkts + f->dpkts == 0;
 
-	if (f->spkts + f->dpkts == 0)
-		f->stime_us = pkt->ts_us;
-	f->ltime_us = pkt->ts_us;
-	f->last_us = pkt->ts_us;
+	f->ltime_us = ts;
+	f->last_us = ts;
 	if (dir == ARGUS_DIR_SRC) {
+		if (f->sstart_us == NO_TIME)
+			f->sstart_us = ts;
 		f->spkts++;
 		f->sbytes += pkt->wirelen;
 		f->sapp += app;
@@ -509,7 +834,13 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 			f->svlan = pkt->vlan_tci;
 			f->vlan_valid |= 0x01;
 		}
+		if (pkt->n_mpls) {
+			f->smpls = pkt->mpls[0];
+			f->mpls_valid |= 0x01;
+		}
 	} else {
+		if (f->dstart_us == NO_TIME)
+			f->dstart_us = ts;
 		f->dpkts++;
 		f->dbytes += pkt->wirelen;
 		f->dapp += app;
@@ -518,11 +849,15 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 			f->dvlan = pkt->vlan_tci;
 			f->vlan_valid |= 0x02;
 		}
+		if (pkt->n_mpls) {
+			f->dmpls = pkt->mpls[0];
+			f->mpls_valid |= 0x02;
+		}
 	}
 	if (pkt->ip_version) {
 		a->ttl = pkt->ttl;
 		a->tos = pkt->tos;
-		a->ipid = pkt->ipid;
+		a->ipid = pkt->ip_version == 4 ? pkt->ipid : 0; /* Argus: none for IPv6 */
 		a->valid = 1;
 		if (pkt->flags & ARGUS_PKT_FRAGMENT) {
 			a->frag = 1;
@@ -531,19 +866,28 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 	}
 	if (pkt->flags & ARGUS_PKT_TRUNCATED)
 		f->flags |= ARGUS_FLAG_TRUNCATED;
-	if (pkt->eth_src && (f->sencaps | f->dencaps) & ARGUS_ENCAPS_ETHER) {
-		/* MACs in the originator's orientation */
+	if (ft->cfg.want_mac && pkt->eth_src && pkt->eth_dst && (pkt->encaps & ARGUS_ENCAPS_ETHER)) {
+		/* MACs in the originator's orientation, kept for the flow's life
+		 * (Argus's MAC section survives status reports) */
 		const uint8_t *s = dir == ARGUS_DIR_SRC ? pkt->eth_src : pkt->eth_dst;
 		const uint8_t *d = dir == ARGUS_DIR_SRC ? pkt->eth_dst : pkt->eth_src;
-		if (f->spkts + f->dpkts == 1) {
+		if (!(f->bits & FB_MAC)) {
 			memcpy(f->smac, s, 6);
 			memcpy(f->dmac, d, 6);
+			f->bits |= FB_MAC;
+			if (pkt->l2 && pkt->eth_src == pkt->l2 + 6 && pkt->caplen >= 14)
+				f->mac_type = (uint16_t)(pkt->l2[12] << 8 | pkt->l2[13]);
 		} else if (memcmp(f->smac, s, 6) != 0 || memcmp(f->dmac, d, 6) != 0) {
 			f->flags |= ARGUS_FLAG_MULTI_MAC;
 		}
 	}
-	list_remove_act(ft, &ft->active[f->cls], idx);
-	list_push_act(ft, &ft->active[f->cls], idx);
+	if (ft->fm.size && pl)
+		argus_fm_packet(&ft->fm, fm_at(ft, idx), dir, ts, pkt->wirelen,
+				packet_active(f, pkt, first), pl->p, pl->captured, pl->wire);
+	if (!ft->cfg.timeout_at_status) {
+		act_remove(ft, idx);
+		act_push(ft, idx);
+	}
 }
 
 static uint32_t flow_create(struct argus_flowtable *ft, const struct argus_flow_key *k,
@@ -566,14 +910,112 @@ static uint32_t flow_create(struct argus_flowtable *ft, const struct argus_flow_
 	f->serial = ++ft->next_serial ? ft->next_serial : ++ft->next_serial;
 	f->cls = cls;
 	f->decoder = decoder;
-	f->report_start_us = ts_us;
+	f->qtime_us = ts_us;
 	f->last_us = ts_us;
+	f->sstart_us = f->dstart_us = NO_TIME;
 	table_insert(ft, hash, idx);
-	list_push_act(ft, &ft->active[cls], idx);
-	list_push_rep(ft, &ft->reports, idx);
+	if (!ft->cfg.timeout_at_status)
+		act_push(ft, idx);
+	rep_push(ft, idx);
+	if (ft->fm.size)
+		argus_fm_init(&ft->fm, fm_at(ft, idx));
 	ft->stats.flows++;
 	ft->stats.live++;
 	return idx;
+}
+
+/* Argus timing: a packet for a known flow.  A flow waiting on a timeout
+ * queue goes back to the status queue; a flow whose report is due is written
+ * first (with every report due before it).  Returns NIL if the flow ended
+ * (a class timeout of 0). */
+static uint32_t touch_at_status(struct argus_flowtable *ft, uint32_t idx, int64_t ts)
+{
+	struct flow *f = flow_at(ft, idx);
+	uint32_t serial = f->serial;
+
+	if ((f->lists & ON_REP) && ts - f->qtime_us >= (int64_t)ft->cfg.status_interval_s * SEC) {
+		status_sweep(ft, ts);
+		if (f->serial != serial)
+			return NIL;
+		if (f->lists & ON_REP) {
+			/* not reached (packet times went backwards): report it alone */
+			emit_flow(ft, idx);
+			flow_reset_report(ft, idx);
+			rep_remove(ft, idx);
+			f->qtime_us = ts;
+			rep_push(ft, idx);
+			return idx;
+		}
+	}
+	if (f->lists & ON_ACT) {
+		act_remove(ft, idx);
+		f->qtime_us = ts;
+		rep_push(ft, idx);
+	}
+	return idx;
+}
+
+/* An ICMP-style error refers to another flow: mark it and move its last
+ * time to the error's, as Argus does (ArgusUpdateICMPState).  Its record
+ * then carries the error's ICMP object (the error flow's own, through its
+ * decoder's fill_record).  A flow with no packet in its current report is
+ * left alone: Argus's next packet would clear the marks anyway. */
+static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
+			const struct argus_flow_key *k, int64_t ts)
+{
+	struct argus_flow_key rk;
+	struct flow *f, *e;
+	uint32_t idx;
+	int dir;
+
+	key_reverse(k, &rk);
+	idx = table_find(ft, key_hash(k), k, &rk, &dir);
+	if (idx == NIL || idx == err_idx)
+		return;
+	f = flow_at(ft, idx);
+	if (f->spkts + f->dpkts == 0)
+		return;
+	e = flow_at(ft, err_idx);
+	f->flags |= ARGUS_FLAG_ICMP_MAPPED;
+	f->mapped |= MAPPED_FLAG;
+	if (e->decoder) {
+		const struct decoder_slot *d = &ft->decoders[e->decoder - 1];
+		struct argus_record *rec = &ft->rec;
+		memset(rec, 0, sizeof *rec);
+		rec->key = e->key;
+		d->ops->fill_record(d->state, flow_state(e), rec);
+		if (rec->present & ARGUS_HAS_ICMP) {
+			f->icmp = rec->icmp;
+			f->mapped |= MAPPED_DETAIL;
+		}
+	}
+	/* Argus puts the error's time into the source direction's times */
+	if (f->sstart_us == NO_TIME)
+		f->sstart_us = ts;
+	if (ts > f->ltime_us)
+		f->ltime_us = ts;
+}
+
+static uint8_t ethertype_decoder(const struct argus_flowtable *ft, uint16_t type)
+{
+	for (uint32_t i = 0; i < ft->n_ethertypes; i++)
+		if (ft->ethertypes[i].type == type)
+			return ft->ethertypes[i].decoder;
+	return 0;
+}
+
+static void ether_key(const struct argus_packet *pkt, struct argus_flow_key *k)
+{
+	memset(k, 0, sizeof *k);
+	k->family = ARGUS_KEY_ETHER;
+	memcpy(k->saddr, pkt->eth_src, 6);
+	memcpy(k->daddr, pkt->eth_dst, 6);
+	if (pkt->encaps & ARGUS_ENCAPS_LLC) {
+		k->sport = pkt->llc_ssap;
+		k->dport = pkt->llc_dsap;
+	} else {
+		k->ethertype = pkt->ethertype;
+	}
 }
 
 void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,
@@ -585,22 +1027,34 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 	int dir = ARGUS_DIR_SRC;
 	enum argus_flow_verdict verdict = ARGUS_FLOW_CONTINUE;
 	struct frag_entry *fe = NULL;
+	struct payload pl;
+	int at_status = ft->cfg.timeout_at_status;
 
 	ft->stats.packets++;
 	ft->stats.bytes += pkt->wirelen;
-	argus_flowtable_advance(ft, pkt->ts_us);
+	if (!at_status)
+		argus_flowtable_advance(ft, pkt->ts_us);
+	else if (pkt->ts_us > ft->now_us)
+		ft->now_us = pkt->ts_us;
 	if (kind == ARGUS_DISSECT_MALFORMED) {
 		ft->stats.malformed++;
-		return;
+		goto done;
 	}
 
 	memset(&k, 0, sizeof k);
 	if (kind == ARGUS_DISSECT_NONIP) {
-		k.family = ARGUS_KEY_ETHER;
-		k.ethertype = pkt->ethertype;
-		memcpy(k.saddr, pkt->eth_src, 6);
-		memcpy(k.daddr, pkt->eth_dst, 6);
+		ether_key(pkt, &k);
 		cls = CLASS_NONIP;
+		if (!(pkt->encaps & ARGUS_ENCAPS_LLC) && pkt->l3 &&
+		    (decoder = ethertype_decoder(ft, pkt->ethertype)) != 0) {
+			const struct decoder_slot *d = &ft->decoders[decoder - 1];
+			if (d->ops->key(d->state, pkt, &k) != 0) {
+				ether_key(pkt, &k); /* malformed: a plain Ethernet flow */
+				decoder = 0;
+			} else {
+				cls = decoder_class(decoder);
+			}
+		}
 	} else {
 		k.proto = pkt->proto;
 		if (pkt->ip_version == 4) {
@@ -618,11 +1072,16 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 				/* a later fragment belongs to its first fragment's flow */
 				if (frag_match(fe, &k, pkt->ipid) && fe->expires_us >= pkt->ts_us &&
 				    flow_at(ft, fe->flow)->serial == fe->serial) {
-					struct flow *f = flow_at(ft, fe->flow);
+					uint32_t fidx = fe->flow;
+					struct flow *f = flow_at(ft, fidx);
 					dir = memcmp(f->key.saddr, k.saddr, 16) == 0 ? ARGUS_DIR_SRC
 										     : ARGUS_DIR_DST;
-					account(ft, fe->flow, dir, pkt);
-					return;
+					if (at_status)
+						fidx = touch_at_status(ft, fidx, pkt->ts_us);
+					if (fidx != NIL) {
+						account(ft, fidx, dir, pkt, NULL);
+						goto done;
+					}
 				}
 				fe = NULL;
 			}
@@ -632,12 +1091,13 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 			const struct decoder_slot *d = &ft->decoders[decoder - 1];
 			if (d->ops->key(d->state, pkt, &k) != 0) {
 				k.sport = k.dport = 0;
+				k.ethertype = 0;
 				decoder = 0;
 			}
 		} else {
 			decoder = 0;
 		}
-		cls = decoder ? (uint8_t)(decoder + 1) : CLASS_IP;
+		cls = decoder ? decoder_class(decoder) : pkt->proto == 2 ? CLASS_IGMP : CLASS_IP;
 		if (!decoder && (pkt->flags & ARGUS_PKT_FRAGMENT) &&
 		    !(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT))
 			k.dport = pkt->ipid; /* unmatched fragments: one flow per datagram */
@@ -646,22 +1106,29 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 	key_reverse(&k, &rk);
 	hash = key_hash(&k);
 	idx = table_find(ft, hash, &k, &rk, &dir);
+	if (idx != NIL && at_status)
+		idx = touch_at_status(ft, idx, pkt->ts_us);
 	if (idx != NIL && decoder) {
 		const struct decoder_slot *d = &ft->decoders[decoder - 1];
 		struct flow *f = flow_at(ft, idx);
 		verdict = d->ops->update(d->state, flow_state(f), pkt, dir);
 		if (verdict == ARGUS_FLOW_RESTART) {
 			/* a new connection on the same key: the old one ends without pkt */
-			emit_flow(ft, f);
+			emit_flow(ft, idx);
 			flow_destroy(ft, idx);
 			idx = NIL;
 		}
+	}
+	if (verdict == ARGUS_FLOW_ENDED && idx != NIL) {
+		/* its stragglers may come for 10 s more, as in Argus */
+		act_remove(ft, idx);
+		flow_at(ft, idx)->cls = CLASS_ENDED;
 	}
 	if (idx == NIL) {
 		idx = flow_create(ft, &k, hash, cls, decoder, pkt->ts_us);
 		if (idx == NIL) {
 			ft->stats.malformed++; /* out of memory: counted, not silently lost */
-			return;
+			goto done;
 		}
 		dir = ARGUS_DIR_SRC;
 		if (!decoder && (pkt->flags & ARGUS_PKT_FRAGMENT) &&
@@ -670,6 +1137,10 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		if (decoder) {
 			const struct decoder_slot *d = &ft->decoders[decoder - 1];
 			verdict = d->ops->update(d->state, flow_state(flow_at(ft, idx)), pkt, dir);
+			if (verdict == ARGUS_FLOW_ENDED) {
+				act_remove(ft, idx);
+				flow_at(ft, idx)->cls = CLASS_ENDED;
+			}
 		}
 	}
 	if (fe) {
@@ -680,13 +1151,24 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		fe->ipid = pkt->ipid;
 		fe->flow = idx;
 		fe->serial = flow_at(ft, idx)->serial;
-		fe->expires_us = pkt->ts_us + (int64_t)ft->cfg.frag_timeout_s * 1000000;
+		fe->expires_us = pkt->ts_us + (int64_t)ft->cfg.frag_timeout_s * SEC;
 	}
-	account(ft, idx, dir, pkt);
+	find_payload(ft, kind, decoder, pkt, &pl);
+	account(ft, idx, dir, pkt, &pl);
+	if (decoder && ft->decoders[decoder - 1].related_key) {
+		const struct decoder_slot *d = &ft->decoders[decoder - 1];
+		struct argus_flow_key rel;
+		memset(&rel, 0, sizeof rel);
+		if (d->related_key(d->state, pkt, &rel) == 1)
+			map_related(ft, idx, &rel, pkt->ts_us);
+	}
 	if (verdict == ARGUS_FLOW_CLOSE) {
-		emit_flow(ft, flow_at(ft, idx));
+		emit_flow(ft, idx);
 		flow_destroy(ft, idx);
 	}
+done:
+	if (at_status)
+		run_manager(ft, ft->now_us);
 }
 
 /* ---- life cycle ---- */
@@ -717,27 +1199,34 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 	for (uint32_t c = 0; c < MAX_CLASSES; c++)
 		ft->active[c].head = ft->active[c].tail = NIL;
 	ft->reports.head = ft->reports.tail = NIL;
-	ft->class_timeout_us[CLASS_IP] = (int64_t)cfg->ip_timeout_s * 1000000;
-	ft->class_timeout_us[CLASS_NONIP] = (int64_t)cfg->nonip_timeout_s * 1000000;
+	ft->class_timeout_us[CLASS_IP] = (int64_t)cfg->ip_timeout_s * SEC;
+	ft->class_timeout_us[CLASS_NONIP] = (int64_t)cfg->nonip_timeout_s * SEC;
+	ft->class_timeout_us[CLASS_IGMP] = (int64_t)cfg->igmp_timeout_s * SEC;
+	ft->class_timeout_us[CLASS_ENDED] = ENDED_TIMEOUT_US;
 	ft->flow_size = (sizeof(struct flow) + 7) & ~(size_t)7;
+	argus_fm_setup(&ft->fm, cfg->want_jitter, cfg->want_psize,
+		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
+		       cfg->status_interval_s);
 	ft->now_us = INT64_MIN;
+	ft->next_manager_us = INT64_MIN;
 	return ft;
 }
 
 int argus_flowtable_add_decoder(struct argus_flowtable *ft, const char *name,
-				const struct argus_decoder_ops *ops, void *state,
+				const struct argus_decoder_ops *ops, unsigned abi_minor, void *state,
 				uint32_t idle_timeout_s, char *err, size_t errlen)
 {
 	size_t need;
 	struct decoder_slot *d;
+	uint8_t id;
 
 	if (ft->n_chunks) {
 		snprintf(err, errlen, "decoder %s: added after the first packet", name);
 		return ARGUS_EINVAL;
 	}
-	if (ft->n_decoders == MAX_CLASSES - 2) {
+	if (ft->n_decoders == MAX_DECODERS) {
 		snprintf(err, errlen, "decoder %s: too many decoders (at most %d)", name,
-			 MAX_CLASSES - 2);
+			 MAX_DECODERS);
 		return ARGUS_EINVAL;
 	}
 	if (!ops->key || !ops->update || !ops->fill_record) {
@@ -749,17 +1238,98 @@ int argus_flowtable_add_decoder(struct argus_flowtable *ft, const char *name,
 			 ops->flow_state_size, MAX_DECODER_STATE);
 		return ARGUS_EINVAL;
 	}
+	if (abi_minor >= 2 && ops->n_ethertypes &&
+	    (!ops->ethertypes || ft->n_ethertypes + ops->n_ethertypes > MAX_ETHERTYPES)) {
+		snprintf(err, errlen, "decoder %s: %s", name,
+			 ops->ethertypes ? "too many ethertypes claimed" : "ethertype list missing");
+		return ARGUS_EINVAL;
+	}
 	d = &ft->decoders[ft->n_decoders++];
+	id = ft->n_decoders;
+	memset(d, 0, sizeof *d);
 	d->name = name;
 	d->ops = ops;
 	d->state = state;
-	ft->class_timeout_us[ft->n_decoders + 1] = (int64_t)idle_timeout_s * 1000000;
+	ft->class_timeout_us[decoder_class(id)] = (int64_t)idle_timeout_s * SEC;
 	for (size_t i = 0; i < ops->n_ip_protos; i++)
 		if (!ft->proto_decoder[ops->ip_protos[i]])
-			ft->proto_decoder[ops->ip_protos[i]] = ft->n_decoders;
+			ft->proto_decoder[ops->ip_protos[i]] = id;
+	/* ABI 1.2 members exist only in modules built for 1.2 or later */
+	if (abi_minor >= 2) {
+		d->payload_offset = ops->payload_offset;
+		d->related_key = ops->related_key;
+		for (size_t i = 0; i < ops->n_ethertypes; i++)
+			if (!ethertype_decoder(ft, ops->ethertypes[i])) {
+				ft->ethertypes[ft->n_ethertypes].type = ops->ethertypes[i];
+				ft->ethertypes[ft->n_ethertypes].decoder = id;
+				ft->n_ethertypes++;
+			}
+	}
 	need = ((sizeof(struct flow) + 7) & ~(size_t)7) + ((ops->flow_state_size + 7) & ~(size_t)7);
 	if (need > ft->flow_size)
 		ft->flow_size = need;
+	return 0;
+}
+
+/* ---- configuration ---- */
+
+#define MAX_TIMEOUT_S 65534L /* Argus's limit */
+
+static int config_timeout(const char *key, uint32_t def, uint32_t *out, char *err, size_t errlen)
+{
+	long v;
+
+	if (argus_config_get_long(key, def, 0, MAX_TIMEOUT_S, &v, err, errlen) != 0)
+		return ARGUS_EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int argus_flowtable_config_timeouts(struct argus_flowtable_config *cfg, char *err, size_t errlen)
+{
+	if (config_timeout("ARGUS_IP_TIMEOUT", 30, &cfg->ip_timeout_s, err, errlen) != 0 ||
+	    config_timeout("ARGUS_IGMP_TIMEOUT", 30, &cfg->igmp_timeout_s, err, errlen) != 0 ||
+	    config_timeout("ARGUS_OTHER_TIMEOUT", 30, &cfg->nonip_timeout_s, err, errlen) != 0 ||
+	    config_timeout("ARGUS_FRAG_TIMEOUT", 5, &cfg->frag_timeout_s, err, errlen) != 0)
+		return ARGUS_EINVAL;
+	return 0;
+}
+
+static const char *argus_timeout_name(const struct argus_decoder_ops *ops, unsigned abi_minor)
+{
+	for (size_t i = 0; i < ops->n_ip_protos; i++) {
+		switch (ops->ip_protos[i]) {
+		case 6:
+			return "ARGUS_TCP_TIMEOUT";
+		case 1:
+		case 58:
+			return "ARGUS_ICMP_TIMEOUT";
+		case 2:
+			return "ARGUS_IGMP_TIMEOUT";
+		default:
+			break;
+		}
+	}
+	if (ops->n_ip_protos)
+		return "ARGUS_IP_TIMEOUT"; /* UDP too, as in Argus */
+	if (abi_minor >= 2 && ops->ethertypes)
+		for (size_t i = 0; i < ops->n_ethertypes; i++)
+			if (ops->ethertypes[i] == 0x0806 || ops->ethertypes[i] == 0x8035)
+				return "ARGUS_ARP_TIMEOUT";
+	return "ARGUS_OTHER_TIMEOUT";
+}
+
+int argus_flowtable_decoder_timeout(const struct argus_decoder_ops *ops, unsigned abi_minor,
+				    uint32_t *out, char *err, size_t errlen)
+{
+	const char *name = argus_timeout_name(ops, abi_minor);
+
+	*out = ops->idle_timeout;
+	if (config_timeout(name, *out, out, err, errlen) != 0)
+		return ARGUS_EINVAL;
+	if (ops->timeout_config && strcmp(ops->timeout_config, name) != 0 &&
+	    config_timeout(ops->timeout_config, *out, out, err, errlen) != 0)
+		return ARGUS_EINVAL;
 	return 0;
 }
 
@@ -774,9 +1344,13 @@ void argus_flowtable_free(struct argus_flowtable *ft)
 {
 	if (!ft)
 		return;
-	for (uint32_t i = 0; i < ft->n_chunks; i++)
+	for (uint32_t i = 0; i < ft->n_chunks; i++) {
 		free(ft->chunks[i]);
+		if (ft->mchunks)
+			free(ft->mchunks[i]);
+	}
 	free(ft->chunks);
+	free(ft->mchunks);
 	free(ft->slots);
 	free(ft->frags);
 	free(ft);

@@ -16,10 +16,19 @@ struct argus_flowtable;
 struct argus_flowtable_config {
 	uint32_t status_interval_s; /* 0: no status reports */
 	uint32_t max_flows;         /* cap on live flows: the oldest idle is emitted early */
-	uint32_t ip_timeout_s;      /* IP protocols without a decoder */
-	uint32_t nonip_timeout_s;   /* non-IP Ethernet flows */
+	uint32_t ip_timeout_s;      /* IP protocols without a decoder (ARGUS_IP_TIMEOUT) */
+	uint32_t igmp_timeout_s;    /* IGMP without a decoder (ARGUS_IGMP_TIMEOUT) */
+	uint32_t nonip_timeout_s;   /* non-IP flows without a decoder (ARGUS_OTHER_TIMEOUT) */
 	uint32_t frag_timeout_s;    /* how long a first fragment's flow is remembered */
-	int want_mac;               /* put the MAC section into records */
+	int want_mac;               /* -m: MAC section (and 'M') in records */
+	int want_appbytes;          /* -A: application bytes */
+	int want_jitter;            /* -J: inter-packet time statistics */
+	int want_psize;             /* -Z: packet size range */
+	uint32_t user_len;          /* -U: payload bytes kept per direction (0 = none) */
+	/* Argus 3.0.8 timing (ARGUS_TIMEOUT_AT_STATUS): a flow's idle timeout is
+	 * looked at only when its status report falls due; 0 = timeouts fire on
+	 * time. */
+	int timeout_at_status;
 	struct argus_srcid srcid;
 };
 
@@ -39,10 +48,12 @@ struct argus_flowtable_stats {
 
 struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config *cfg,
 					    argus_emit_fn emit, void *ctx, char *err, size_t errlen);
-/* Register a decoder before the first packet; idle_timeout_s overrides the
- * decoder's default.  Two decoders claiming one protocol: the first wins. */
+/* Register a decoder before the first packet.  abi_minor is the module's
+ * (the ABI 1.2 members are read only when it is 2 or more); idle_timeout_s
+ * overrides the decoder's default.  Two decoders claiming one protocol or
+ * ethertype: the first wins. */
 int argus_flowtable_add_decoder(struct argus_flowtable *ft, const char *name,
-				const struct argus_decoder_ops *ops, void *state,
+				const struct argus_decoder_ops *ops, unsigned abi_minor, void *state,
 				uint32_t idle_timeout_s, char *err, size_t errlen);
 void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,
 			    const struct argus_packet *pkt);
@@ -50,6 +61,18 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us);
 /* Emit every live flow and empty the table (end of input, signal). */
 void argus_flowtable_flush(struct argus_flowtable *ft);
+/* Timeouts from the configuration, with Argus's names and defaults:
+ * ARGUS_IP_TIMEOUT (30), ARGUS_IGMP_TIMEOUT (30), ARGUS_OTHER_TIMEOUT (30),
+ * ARGUS_FRAG_TIMEOUT (5), each 0 to 65534 seconds.  ARGUS_EINVAL with
+ * "FILE: line N: VARIABLE: ..." in err for a bad value. */
+int argus_flowtable_config_timeouts(struct argus_flowtable_config *cfg, char *err, size_t errlen);
+/* A decoder's idle timeout: its default, then Argus's variable for what it
+ * claims (ARGUS_TCP_TIMEOUT, ARGUS_ICMP_TIMEOUT, ARGUS_IGMP_TIMEOUT,
+ * ARGUS_ARP_TIMEOUT for ARP/RARP, ARGUS_IP_TIMEOUT for other IP protocols,
+ * ARGUS_OTHER_TIMEOUT for other ethertypes), then the decoder's own
+ * timeout_config variable when it names another one. */
+int argus_flowtable_decoder_timeout(const struct argus_decoder_ops *ops, unsigned abi_minor,
+				    uint32_t *out, char *err, size_t errlen);
 const struct argus_flowtable_stats *argus_flowtable_stats(const struct argus_flowtable *ft);
 int argus_flowtable_failed(const struct argus_flowtable *ft);
 void argus_flowtable_free(struct argus_flowtable *ft);

@@ -13,7 +13,8 @@ core_libargus_la_SOURCES = \
 	core/outsink.c core/outsink.h \
 	core/srcid.c core/srcid.h \
 	core/dissect.c core/dissect.h \
-	core/flowtable.c core/flowtable.h
+	core/flowtable.c core/flowtable.h \
+	core/flowmetrics.c core/flowmetrics.h
 core_libargus_la_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 core_libargus_la_LIBADD = $(LTDL_LIBS) $(PCAP_LIBS) -lm
 core_libargus_la_LDFLAGS = -version-info 0:0:0 -no-undefined -export-symbols-regex '^argus_'

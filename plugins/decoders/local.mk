@@ -1,5 +1,6 @@
 # Decoder modules: plugins/decoders/NAME.la built from plugins/decoders/NAME/.
-plugindecoders_LTLIBRARIES += plugins/decoders/tcp.la plugins/decoders/udp.la plugins/decoders/icmp.la
+plugindecoders_LTLIBRARIES += plugins/decoders/tcp.la plugins/decoders/udp.la \
+	plugins/decoders/icmp.la plugins/decoders/arp.la
 
 plugins_decoders_tcp_la_SOURCES = plugins/decoders/tcp/tcp.c
 plugins_decoders_tcp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
@@ -9,3 +10,6 @@ plugins_decoders_udp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 plugins_decoders_icmp_la_SOURCES = plugins/decoders/icmp/icmp.c
 plugins_decoders_icmp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+plugins_decoders_arp_la_SOURCES = plugins/decoders/arp/arp.c
+plugins_decoders_arp_la_LDFLAGS = $(PLUGIN_LDFLAGS)

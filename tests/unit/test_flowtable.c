@@ -1,5 +1,7 @@
 /* The flow table: bidirectional keys, timers driven by packet time, closes,
- * the flow cap, fragments and generic IP accounting. */
+ * the flow cap, fragments and generic IP accounting; ethertype decoders,
+ * LLC ports, ICMP-error mapping, the optional metrics (-A -J -Z -U),
+ * timeouts from the configuration and Argus's timing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 
 #include <argus/plugin.h>
 
+#include "core/conf.h"
 #include "core/dissect.h"
 #include "core/flowtable.h"
 #include "pktbuild.h"
@@ -60,33 +63,57 @@ static void fake_fill(void *s, const void *fs, struct argus_record *rec)
 	(void)s;
 	rec->trans = *(const uint32_t *)fs; /* smuggle the decoder's count out */
 }
+static int fake_payload_offset(void *s, const struct argus_packet *p)
+{
+	(void)s;
+	return p->l4_len >= 8 ? 8 : -1;
+}
 static const struct argus_decoder_ops fake_udp = {
 	.ip_protos = udp_protos,
 	.n_ip_protos = 1,
 	.flow_state_size = sizeof(uint32_t),
 	.idle_timeout = 30,
+	.timeout_config = "ARGUS_UDP_TIMEOUT",
 	.key = fake_key,
 	.update = fake_update,
 	.fill_record = fake_fill,
+	.payload_offset = fake_payload_offset,
 };
 
-static struct argus_flowtable *new_table(uint32_t status, uint32_t max_flows)
+static struct argus_flowtable_config base_cfg(uint32_t status, uint32_t max_flows)
 {
 	struct argus_flowtable_config cfg;
-	char err[256];
-	struct argus_flowtable *ft;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.status_interval_s = status;
 	cfg.max_flows = max_flows;
 	cfg.ip_timeout_s = 30;
+	cfg.igmp_timeout_s = 30;
 	cfg.nonip_timeout_s = 30;
 	cfg.frag_timeout_s = 5;
+	return cfg;
+}
+
+/* A table with the fake UDP decoder (idle timeout udp_timeout). */
+static struct argus_flowtable *table_with(const struct argus_flowtable_config *cfg,
+					  uint32_t udp_timeout)
+{
+	char err[256];
+	struct argus_flowtable *ft;
+
 	n_recs = 0;
-	ft = argus_flowtable_new(&cfg, collect, NULL, err, sizeof err);
+	ft = argus_flowtable_new(cfg, collect, NULL, err, sizeof err);
 	assert_non_null(ft);
-	assert_int_equal(argus_flowtable_add_decoder(ft, "udp", &fake_udp, NULL, 30, err, sizeof err), 0);
+	assert_int_equal(argus_flowtable_add_decoder(ft, "udp", &fake_udp, ARGUS_ABI_MINOR, NULL,
+						     udp_timeout, err, sizeof err),
+			 0);
 	return ft;
+}
+
+static struct argus_flowtable *new_table(uint32_t status, uint32_t max_flows)
+{
+	struct argus_flowtable_config cfg = base_cfg(status, max_flows);
+	return table_with(&cfg, 30);
 }
 
 static void send_udp(struct argus_flowtable *ft, int64_t t, uint32_t src, uint32_t dst,
@@ -249,6 +276,654 @@ static void test_many_flows(void **st)
 	argus_flowtable_free(ft);
 }
 
+/* ---- non-IP frames built by hand (the dissector's view of them) ---- */
+
+static const uint8_t mac1[6] = {2, 0, 0, 0, 0, 1};
+static const uint8_t mac2[6] = {2, 0, 0, 0, 0, 2};
+
+/* An Ethernet II frame of TYPE (llc < 0) or an 802.3 LLC frame with SAPs
+ * llc >> 8 (DSAP) and llc & 0xff (SSAP). */
+static void send_frame(struct argus_flowtable *ft, int64_t t, const uint8_t *src,
+		       const uint8_t *dst, uint16_t type, int llc, const uint8_t *body, size_t len)
+{
+	uint8_t f[256];
+	struct argus_packet pkt;
+	size_t hl = llc >= 0 ? 17 : 14;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = (uint8_t)((llc >= 0 ? len + 3 : type) >> 8);
+	f[13] = (uint8_t)(llc >= 0 ? len + 3 : type);
+	if (llc >= 0) {
+		f[14] = (uint8_t)(llc >> 8);
+		f[15] = (uint8_t)llc;
+		f[16] = 3;
+	}
+	memcpy(f + hl, body, len);
+	memset(&pkt, 0, sizeof pkt);
+	pkt.ts_us = t;
+	pkt.caplen = pkt.wirelen = (uint32_t)(hl + len);
+	pkt.l2 = f;
+	pkt.eth_dst = f;
+	pkt.eth_src = f + 6;
+	pkt.encaps = ARGUS_ENCAPS_ETHER | (llc >= 0 ? ARGUS_ENCAPS_LLC : 0);
+	pkt.ethertype = llc >= 0 ? 0 : type;
+	if (llc >= 0) {
+		pkt.llc_dsap = (uint8_t)(llc >> 8);
+		pkt.llc_ssap = (uint8_t)llc;
+	}
+	pkt.l3 = f + hl;
+	pkt.l3_len = (uint32_t)len;
+	argus_flowtable_packet(ft, ARGUS_DISSECT_NONIP, &pkt);
+}
+
+/* An ethertype decoder for 0x88b5: keys on the first 8 payload bytes (two
+ * "addresses"), which it needs; 2 bytes of header before the payload. */
+static const uint16_t stub_types[] = {0x88b5};
+static int stub_key(void *s, const struct argus_packet *p, struct argus_flow_key *k)
+{
+	(void)s;
+	if (p->l3_len < 8)
+		return ARGUS_EFORMAT;
+	memset(k, 0, sizeof *k);
+	k->family = ARGUS_KEY_ARP;
+	k->ethertype = 0x88b5;
+	memcpy(k->saddr, p->l3, 4);
+	memcpy(k->daddr, p->l3 + 4, 4);
+	return 0;
+}
+static enum argus_flow_verdict stub_update(void *s, void *fs, const struct argus_packet *p, int dir)
+{
+	(void)s;
+	(void)fs;
+	(void)p;
+	(void)dir;
+	return ARGUS_FLOW_CONTINUE;
+}
+static void stub_fill(void *s, const void *fs, struct argus_record *rec)
+{
+	(void)s;
+	(void)fs;
+	rec->trans = 77; /* marks the decoder's records */
+}
+static int stub_payload_offset(void *s, const struct argus_packet *p)
+{
+	(void)s;
+	(void)p;
+	return 2;
+}
+static const struct argus_decoder_ops stub_ether = {
+	.flow_state_size = 8,
+	.idle_timeout = 5,
+	.key = stub_key,
+	.update = stub_update,
+	.fill_record = stub_fill,
+	.ethertypes = stub_types,
+	.n_ethertypes = 1,
+	.payload_offset = stub_payload_offset,
+};
+
+static struct argus_flowtable *ether_table(unsigned minor, int appbytes)
+{
+	struct argus_flowtable_config cfg = base_cfg(0, 1000);
+	char err[256];
+	struct argus_flowtable *ft;
+
+	cfg.want_appbytes = appbytes;
+	ft = table_with(&cfg, 30);
+	assert_int_equal(argus_flowtable_add_decoder(ft, "stub", &stub_ether, minor, NULL, 5, err,
+						     sizeof err),
+			 0);
+	return ft;
+}
+
+static void test_ethertype_decoder(void **st)
+{
+	static const uint8_t a[10] = {10, 0, 0, 1, 10, 0, 0, 2, 0xee, 0xff};
+	static const uint8_t b[10] = {10, 0, 0, 2, 10, 0, 0, 1, 0xee, 0xff};
+	struct argus_flowtable *ft = ether_table(ARGUS_ABI_MINOR, 1);
+	(void)st;
+	send_frame(ft, 1 * SEC, mac1, mac2, 0x88b5, -1, a, sizeof a);
+	send_frame(ft, 1 * SEC + 5, mac2, mac1, 0x88b5, -1, b, sizeof b); /* the reply */
+	send_frame(ft, 1 * SEC + 9, mac1, mac2, 0x88b5, -1, a, 3);        /* too short */
+	send_frame(ft, 1 * SEC + 9, mac1, mac2, 0x88b6, -1, a, sizeof a); /* not claimed */
+	assert_int_equal(argus_flowtable_stats(ft)->live, 3);
+	/* the decoder's timeout (5 s) ends its flow; plain Ethernet ones wait 30 s */
+	argus_flowtable_advance(ft, 6 * SEC + 5);
+	assert_int_equal(n_recs, 1);
+	assert_int_equal(recs[0].key.family, ARGUS_KEY_ARP);
+	assert_int_equal(recs[0].key.saddr[3], 1);
+	assert_int_equal(recs[0].spkts, 1);
+	assert_int_equal(recs[0].dpkts, 1);
+	assert_int_equal(recs[0].trans, 77);
+	/* application bytes: the frame less the decoder's offset */
+	assert_true(recs[0].present & ARGUS_HAS_APPBYTES);
+	assert_int_equal(recs[0].sappbytes, 14 + 10 - 2);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 3);
+	for (size_t i = 1; i < 3; i++) {
+		assert_int_equal(recs[i].key.family, ARGUS_KEY_ETHER);
+		assert_int_equal(recs[i].trans, 1);
+		/* no decoder: the whole frame */
+		assert_int_equal(recs[i].sappbytes, recs[i].sbytes);
+	}
+	assert_int_equal(recs[1].key.ethertype, 0x88b5);
+	assert_int_equal(recs[2].key.ethertype, 0x88b6);
+	argus_flowtable_free(ft);
+}
+
+static void test_ethertype_needs_abi_1_2(void **st)
+{
+	static const uint8_t a[10] = {10, 0, 0, 1, 10, 0, 0, 2, 0, 0};
+	struct argus_flowtable *ft = ether_table(1, 0); /* a 1.1 module: no ethertypes */
+	(void)st;
+	send_frame(ft, SEC, mac1, mac2, 0x88b5, -1, a, sizeof a);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 1);
+	assert_int_equal(recs[0].key.family, ARGUS_KEY_ETHER);
+	assert_false(recs[0].present & ARGUS_HAS_APPBYTES);
+	argus_flowtable_free(ft);
+}
+
+static void test_llc_ports(void **st)
+{
+	static const uint8_t body[20] = {1, 2, 3};
+	struct argus_flowtable *ft = new_table(0, 1000);
+	(void)st;
+	/* DSAP 0x42, SSAP 0x43; the answer has them the other way round */
+	send_frame(ft, SEC, mac1, mac2, 0, 0x4243, body, sizeof body);
+	send_frame(ft, SEC + 1, mac2, mac1, 0, 0x4342, body, sizeof body);
+	send_frame(ft, SEC + 2, mac1, mac2, 0, 0xaaaa, body, sizeof body);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_int_equal(recs[0].key.sport, 0x43);
+	assert_int_equal(recs[0].key.dport, 0x42);
+	assert_int_equal(recs[0].key.ethertype, 0);
+	assert_int_equal(recs[0].spkts, 1);
+	assert_int_equal(recs[0].dpkts, 1);
+	assert_int_equal(recs[1].key.sport, 0xaa);
+	assert_int_equal(recs[1].key.dport, 0xaa);
+	argus_flowtable_free(ft);
+}
+
+/* ---- ICMP-style errors ---- */
+
+/* IP protocol 253 "errors": byte 0 is the type; type 3 quotes a UDP packet
+ * (addresses at 4 and 8, ports at 12 and 14). */
+static const uint8_t err_protos[] = {253};
+static int err_key(void *s, const struct argus_packet *p, struct argus_flow_key *k)
+{
+	(void)s;
+	if (p->l4_len < 16)
+		return ARGUS_EFORMAT;
+	k->sport = (uint16_t)(p->l4[0] << 8);
+	return 0;
+}
+static enum argus_flow_verdict err_update(void *s, void *fs, const struct argus_packet *p, int dir)
+{
+	(void)s;
+	(void)dir;
+	*(uint8_t *)fs = p->l4[0];
+	return ARGUS_FLOW_CONTINUE;
+}
+static void err_fill(void *s, const void *fs, struct argus_record *rec)
+{
+	(void)s;
+	rec->icmp.type = *(const uint8_t *)fs;
+	rec->icmp.code = 3;
+	rec->icmp.isrc = 0x0a000001;
+	rec->present |= ARGUS_HAS_ICMP;
+}
+static int err_related(void *s, const struct argus_packet *p, struct argus_flow_key *k)
+{
+	(void)s;
+	if (p->l4[0] != 3)
+		return 0;
+	k->family = ARGUS_KEY_IPV4;
+	k->proto = 17;
+	memcpy(k->saddr, p->l4 + 4, 4);
+	memcpy(k->daddr, p->l4 + 8, 4);
+	k->sport = (uint16_t)(p->l4[12] << 8 | p->l4[13]);
+	k->dport = (uint16_t)(p->l4[14] << 8 | p->l4[15]);
+	return 1;
+}
+static const struct argus_decoder_ops err_ops = {
+	.ip_protos = err_protos,
+	.n_ip_protos = 1,
+	.flow_state_size = 1,
+	.idle_timeout = 5,
+	.key = err_key,
+	.update = err_update,
+	.fill_record = err_fill,
+	.related_key = err_related,
+};
+
+static void send_error(struct argus_flowtable *ft, int64_t t, uint32_t from, uint32_t to,
+		       uint8_t type, uint32_t qsrc, uint32_t qdst, uint16_t qsport, uint16_t qdport)
+{
+	uint8_t b[64];
+	struct argus_packet pkt;
+	size_t n = pb_ipv4(b, from, to, 253, 16, 9, 0);
+	memset(b + n, 0, 16);
+	b[n] = type;
+	for (int i = 0; i < 4; i++) {
+		b[n + 4 + i] = (uint8_t)(qsrc >> (24 - 8 * i));
+		b[n + 8 + i] = (uint8_t)(qdst >> (24 - 8 * i));
+	}
+	b[n + 12] = (uint8_t)(qsport >> 8);
+	b[n + 13] = (uint8_t)qsport;
+	b[n + 14] = (uint8_t)(qdport >> 8);
+	b[n + 15] = (uint8_t)qdport;
+	argus_flowtable_packet(ft, argus_dissect(DLT_RAW, b, (uint32_t)n + 16, (uint32_t)n + 16, t, &pkt),
+			       &pkt);
+}
+
+static struct argus_flowtable *error_table(uint32_t status)
+{
+	struct argus_flowtable_config cfg = base_cfg(status, 1000);
+	char err[256];
+	struct argus_flowtable *ft = table_with(&cfg, 30);
+	assert_int_equal(argus_flowtable_add_decoder(ft, "err", &err_ops, ARGUS_ABI_MINOR, NULL, 5,
+						     err, sizeof err),
+			 0);
+	return ft;
+}
+
+static const struct argus_record *find_proto(uint8_t proto, size_t from)
+{
+	for (size_t i = from; i < n_recs; i++)
+		if (recs[i].key.proto == proto)
+			return &recs[i];
+	return NULL;
+}
+
+static void test_related_key_maps_flow(void **st)
+{
+	struct argus_flowtable *ft = error_table(0);
+	const struct argus_record *u, *e;
+	(void)st;
+	send_udp(ft, 1 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	send_udp(ft, 1 * SEC + 100, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 10);
+	/* the error quotes the flow the other way round: found all the same */
+	send_error(ft, 2 * SEC, IP4(10, 0, 0, 9), IP4(10, 0, 0, 2), 3, IP4(10, 0, 0, 2),
+		   IP4(10, 0, 0, 1), 53, 5000);
+	/* an error quoting no known flow changes nothing */
+	send_error(ft, 2 * SEC + 1, IP4(10, 0, 0, 9), IP4(10, 0, 0, 2), 3, IP4(10, 0, 0, 7),
+		   IP4(10, 0, 0, 1), 53, 5000);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	u = find_proto(17, 0);
+	e = find_proto(253, 0);
+	assert_non_null(u);
+	assert_non_null(e);
+	assert_true(u->flags & ARGUS_FLAG_ICMP_MAPPED);
+	assert_true(u->present & ARGUS_HAS_ICMP);
+	assert_int_equal(u->icmp.type, 3); /* the error flow's ICMP object */
+	assert_int_equal(u->icmp.isrc, 0x0a000001);
+	assert_int_equal(u->stime_us, 1 * SEC);
+	assert_int_equal(u->ltime_us, 2 * SEC); /* moved to the error's time */
+	assert_int_equal(u->spkts + u->dpkts, 2);
+	/* the error is still a flow of its own, not marked */
+	assert_int_equal(e->spkts, 2);
+	assert_false(e->flags & ARGUS_FLAG_ICMP_MAPPED);
+	argus_flowtable_free(ft);
+}
+
+static void test_related_key_source_time(void **st)
+{
+	struct argus_flowtable *ft = error_table(5);
+	const struct argus_record *u;
+	(void)st;
+	send_udp(ft, 1 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	argus_flowtable_advance(ft, 6 * SEC); /* status report */
+	assert_int_equal(n_recs, 1);
+	/* the next report has only a reply, then the error in the same second:
+	 * Argus puts the error's time into the source times, and its start
+	 * time picks the source's within one second */
+	send_udp(ft, 7 * SEC, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 10);
+	send_error(ft, 7 * SEC + 200000, IP4(10, 0, 0, 9), IP4(10, 0, 0, 1), 3, IP4(10, 0, 0, 1),
+		   IP4(10, 0, 0, 2), 5000, 53);
+	argus_flowtable_flush(ft);
+	u = find_proto(17, 1);
+	assert_non_null(u);
+	assert_int_equal(u->cause, ARGUS_CAUSE_STATUS);
+	assert_int_equal(u->dpkts, 1);
+	assert_true(u->flags & ARGUS_FLAG_ICMP_MAPPED);
+	assert_int_equal(u->stime_us, 7 * SEC + 200000);
+	assert_int_equal(u->ltime_us, 7 * SEC + 200000);
+	argus_flowtable_free(ft);
+}
+
+static void test_start_time_whole_seconds(void **st)
+{
+	struct argus_flowtable *ft = new_table(5, 1000);
+	(void)st;
+	send_udp(ft, 1 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	argus_flowtable_advance(ft, 6 * SEC);
+	/* reply first, request later in the same second: Argus shows the request's */
+	send_udp(ft, 10 * SEC + 100000, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 10);
+	send_udp(ft, 10 * SEC + 500000, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	argus_flowtable_advance(ft, 16 * SEC);
+	/* in different seconds the earlier one */
+	send_udp(ft, 19 * SEC + 900000, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 10);
+	send_udp(ft, 20 * SEC + 200000, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 3);
+	assert_int_equal(recs[1].stime_us, 10 * SEC + 500000);
+	assert_int_equal(recs[1].ltime_us, 10 * SEC + 500000);
+	assert_int_equal(recs[2].stime_us, 19 * SEC + 900000);
+	argus_flowtable_free(ft);
+}
+
+/* ---- optional metrics ---- */
+
+static void send_udp_data(struct argus_flowtable *ft, int64_t t, int reply, const char *data)
+{
+	uint8_t b[256];
+	struct argus_packet pkt;
+	uint16_t len = (uint16_t)strlen(data);
+	size_t n = reply ? pb_udp4(b, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, len)
+			 : pb_udp4(b, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, len);
+	memcpy(b + n - len, data, len);
+	argus_flowtable_packet(ft, argus_dissect(DLT_RAW, b, (uint32_t)n, (uint32_t)n, t, &pkt), &pkt);
+}
+
+static void test_appbytes(void **st)
+{
+	struct argus_flowtable_config cfg = base_cfg(0, 1000);
+	struct argus_flowtable *ft;
+	uint8_t b[128];
+	struct argus_packet pkt;
+	size_t n;
+	(void)st;
+	cfg.want_appbytes = 1;
+	ft = table_with(&cfg, 30);
+	send_udp_data(ft, SEC, 0, "hello");
+	send_udp_data(ft, SEC + 1, 1, "hi");
+	/* no decoder: the IP payload */
+	n = pb_ipv4(b, IP4(1, 1, 1, 1), IP4(2, 2, 2, 2), 47, 12, 1, 0);
+	memset(b + n, 0, 12);
+	argus_flowtable_packet(ft, argus_dissect(DLT_RAW, b, (uint32_t)n + 12, (uint32_t)n + 12, SEC + 2, &pkt), &pkt);
+	/* a UDP datagram in two fragments: the later one counts nothing */
+	n = pb_ipv4(b, IP4(3, 3, 3, 3), IP4(4, 4, 4, 4), 17, 24, 77, 0x2000);
+	pb_ports(b + n, 1000, 2000, 8);
+	memset(b + n + 8, 0, 16);
+	argus_flowtable_packet(ft, argus_dissect(DLT_RAW, b, (uint32_t)n + 24, (uint32_t)n + 24, SEC + 3, &pkt), &pkt);
+	n = pb_ipv4(b, IP4(3, 3, 3, 3), IP4(4, 4, 4, 4), 17, 40, 77, 3);
+	memset(b + n, 0, 40);
+	argus_flowtable_packet(ft, argus_dissect(DLT_RAW, b, (uint32_t)n + 40, (uint32_t)n + 40, SEC + 4, &pkt), &pkt);
+	/* an empty datagram: no application bytes, none written */
+	send_udp(ft, SEC + 5, IP4(5, 5, 5, 5), IP4(6, 6, 6, 6), 1, 2, 0);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 4);
+	assert_true(recs[0].present & ARGUS_HAS_APPBYTES);
+	assert_int_equal(recs[0].sappbytes, 5);
+	assert_int_equal(recs[0].dappbytes, 2);
+	assert_int_equal(recs[1].key.proto, 47);
+	assert_int_equal(recs[1].sappbytes, 12);
+	assert_int_equal(recs[2].spkts, 2);
+	assert_int_equal(recs[2].sappbytes, 16);
+	assert_false(recs[3].present & ARGUS_HAS_APPBYTES);
+	argus_flowtable_free(ft);
+}
+
+static void test_jitter(void **st)
+{
+	struct argus_flowtable_config cfg = base_cfg(5, 1000);
+	struct argus_flowtable *ft;
+	(void)st;
+	cfg.want_jitter = 1;
+	ft = table_with(&cfg, 30);
+	send_udp_data(ft, 100 * SEC, 0, "a");
+	send_udp_data(ft, 101 * SEC, 0, "a");
+	send_udp_data(ft, 103 * SEC, 0, "a");
+	send_udp_data(ft, 103 * SEC + 500000, 1, "b");
+	argus_flowtable_advance(ft, 105 * SEC); /* report */
+	/* the time since the last packet of the previous report counts; an
+	 * interval of twice the status interval or more does not */
+	send_udp_data(ft, 106 * SEC, 0, "a");
+	send_udp_data(ft, 108 * SEC, 0, "a");
+	send_udp_data(ft, 120 * SEC, 0, "a");
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 3);
+	assert_true(recs[0].present & ARGUS_HAS_JITTER);
+	assert_int_equal(recs[0].sjit.valid, 0x01);
+	assert_int_equal(recs[0].sjit.active.n, 2);
+	assert_true(recs[0].sjit.active.min == 1e6f);
+	assert_true(recs[0].sjit.active.max == 2e6f);
+	assert_true(recs[0].sjit.active.mean == 1.5e6f);
+	assert_true(recs[0].sjit.active.stddev == 5e5f);
+	assert_int_equal(recs[0].djit.valid, 0); /* one packet: no interval */
+	assert_int_equal(recs[1].sjit.active.n, 2);
+	assert_true(recs[1].sjit.active.mean == 2.5e6f);
+	assert_int_equal(recs[2].spkts, 1);
+	assert_int_equal(recs[2].sjit.valid, 0);
+	assert_false(recs[2].present & ARGUS_HAS_JITTER);
+	argus_flowtable_free(ft);
+}
+
+static void test_packet_sizes(void **st)
+{
+	struct argus_flowtable_config cfg = base_cfg(5, 1000);
+	struct argus_flowtable *ft;
+	(void)st;
+	cfg.want_psize = 1;
+	ft = table_with(&cfg, 30);
+	send_udp_data(ft, 1 * SEC, 0, "aaaa");
+	send_udp_data(ft, 2 * SEC, 0, "a");
+	send_udp_data(ft, 3 * SEC, 0, "aaaaaaaa");
+	argus_flowtable_advance(ft, 6 * SEC);
+	send_udp_data(ft, 7 * SEC, 1, "bb");
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_true(recs[0].present & ARGUS_HAS_PSIZE);
+	assert_int_equal(recs[0].spsize_min, 29);
+	assert_int_equal(recs[0].spsize_max, 36);
+	assert_int_equal(recs[0].dpsize_max, 0);
+	/* per report */
+	assert_int_equal(recs[1].spsize_max, 0);
+	assert_int_equal(recs[1].dpsize_min, 30);
+	assert_int_equal(recs[1].dpsize_max, 30);
+	argus_flowtable_free(ft);
+}
+
+static void test_user_data(void **st)
+{
+	struct argus_flowtable_config cfg = base_cfg(5, 1000);
+	struct argus_flowtable *ft;
+	(void)st;
+	cfg.user_len = 8;
+	ft = table_with(&cfg, 30);
+	send_udp_data(ft, 1 * SEC, 0, "abcde");
+	send_udp_data(ft, 2 * SEC, 0, "fghij");
+	send_udp_data(ft, 2 * SEC + 1, 1, "xyz");
+	argus_flowtable_advance(ft, 6 * SEC);
+	send_udp_data(ft, 7 * SEC, 0, "klm");
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_true(recs[0].present & ARGUS_HAS_USERDATA);
+	assert_int_equal(recs[0].suser_len, 8);
+	assert_memory_equal(recs[0].suser, "abcdefgh", 8);
+	assert_int_equal(recs[0].duser_len, 3);
+	assert_memory_equal(recs[0].duser, "xyz", 3);
+	/* each report starts again */
+	assert_int_equal(recs[1].suser_len, 3);
+	assert_memory_equal(recs[1].suser, "klm", 3);
+	assert_int_equal(recs[1].duser_len, 0);
+	argus_flowtable_free(ft);
+}
+
+static void test_mpls_and_encaps(void **st)
+{
+	struct argus_flowtable *ft = new_table(5, 1000);
+	uint8_t b[128];
+	struct argus_packet pkt;
+	size_t n = pb_udp4(b, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 4);
+	(void)st;
+	argus_dissect(DLT_RAW, b, (uint32_t)n, (uint32_t)n, SEC, &pkt);
+	pkt.n_mpls = 2;
+	pkt.mpls[0] = 100u << 12 | 64;
+	pkt.mpls[1] = 200u << 12 | 0x100 | 64;
+	pkt.encaps |= ARGUS_ENCAPS_MPLS;
+	argus_flowtable_packet(ft, ARGUS_DISSECT_IP, &pkt);
+	argus_flowtable_advance(ft, 6 * SEC);
+	send_udp(ft, 7 * SEC, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 4);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_true(recs[0].present & ARGUS_HAS_MPLS);
+	assert_int_equal(recs[0].n_smpls, 1); /* Argus keeps the outermost entry */
+	assert_int_equal(recs[0].smpls[0], 100u << 12 | 64);
+	assert_int_equal(recs[0].n_dmpls, 0);
+	assert_int_equal(recs[0].sencaps & ARGUS_ENCAPS_MPLS, ARGUS_ENCAPS_MPLS);
+	/* both are per report */
+	assert_false(recs[1].present & ARGUS_HAS_MPLS);
+	assert_int_equal(recs[1].sencaps | recs[1].dencaps, 0);
+	argus_flowtable_free(ft);
+}
+
+/* ---- timeouts from the configuration ---- */
+
+static void test_timeouts_from_config(void **st)
+{
+	static const uint8_t icmp_proto[] = {1};
+	struct argus_decoder_ops icmp_like = err_ops;
+	struct argus_flowtable_config cfg = base_cfg(0, 1000);
+	struct argus_flowtable *ft;
+	char err[256];
+	uint32_t t;
+	uint8_t b[64];
+	struct argus_packet pkt;
+	size_t n;
+	(void)st;
+	argus_config_clear();
+	assert_int_equal(argus_config_set("ARGUS_IP_TIMEOUT", "12"), 0);
+	assert_int_equal(argus_config_set("ARGUS_IGMP_TIMEOUT", "3"), 0);
+	assert_int_equal(argus_flowtable_config_timeouts(&cfg, err, sizeof err), 0);
+	assert_int_equal(cfg.ip_timeout_s, 12);
+	assert_int_equal(cfg.igmp_timeout_s, 3);
+	assert_int_equal(cfg.nonip_timeout_s, 30); /* ARGUS_OTHER_TIMEOUT's default */
+	assert_int_equal(cfg.frag_timeout_s, 5);
+	/* decoders: Argus's variable for what they claim, then their own */
+	assert_int_equal(argus_flowtable_decoder_timeout(&fake_udp, 2, &t, err, sizeof err), 0);
+	assert_int_equal(t, 12);
+	assert_int_equal(argus_config_set("ARGUS_UDP_TIMEOUT", "9"), 0);
+	assert_int_equal(argus_flowtable_decoder_timeout(&fake_udp, 2, &t, err, sizeof err), 0);
+	assert_int_equal(t, 9);
+	assert_int_equal(argus_flowtable_decoder_timeout(&stub_ether, 2, &t, err, sizeof err), 0);
+	assert_int_equal(t, 5); /* ARGUS_OTHER_TIMEOUT unset: the default */
+	assert_int_equal(argus_config_set("ARGUS_OTHER_TIMEOUT", "40"), 0);
+	assert_int_equal(argus_flowtable_decoder_timeout(&stub_ether, 2, &t, err, sizeof err), 0);
+	assert_int_equal(t, 40);
+	/* bad values name the file and line */
+	assert_int_equal(argus_config_load_line("ARGUS_FRAG_TIMEOUT=5s", "t.conf", 3, err, sizeof err), 0);
+	assert_int_equal(argus_flowtable_config_timeouts(&cfg, err, sizeof err), ARGUS_EINVAL);
+	assert_non_null(strstr(err, "t.conf: line 3: ARGUS_FRAG_TIMEOUT: '5s'"));
+	assert_int_equal(argus_config_load_line("ARGUS_ICMP_TIMEOUT=70000", "t.conf", 4, err, sizeof err), 0);
+	icmp_like.ip_protos = icmp_proto;
+	assert_int_equal(argus_flowtable_decoder_timeout(&icmp_like, 2, &t, err, sizeof err), ARGUS_EINVAL);
+	assert_non_null(strstr(err, "t.conf: line 4: ARGUS_ICMP_TIMEOUT"));
+	argus_config_clear();
+
+	/* the classes use them: generic IP 12 s, IGMP 3 s */
+	ft = table_with(&cfg, 30);
+	n = pb_ipv4(b, IP4(1, 1, 1, 1), IP4(2, 2, 2, 2), 47, 8, 1, 0);
+	memset(b + n, 0, 8);
+	argus_flowtable_packet(ft, argus_dissect(DLT_RAW, b, (uint32_t)n + 8, (uint32_t)n + 8, SEC, &pkt), &pkt);
+	n = pb_ipv4(b, IP4(1, 1, 1, 1), IP4(224, 0, 0, 1), 2, 8, 1, 0);
+	memset(b + n, 0, 8);
+	argus_flowtable_packet(ft, argus_dissect(DLT_RAW, b, (uint32_t)n + 8, (uint32_t)n + 8, SEC, &pkt), &pkt);
+	argus_flowtable_advance(ft, 4 * SEC);
+	assert_int_equal(n_recs, 1);
+	assert_int_equal(recs[0].key.proto, 2);
+	argus_flowtable_advance(ft, 13 * SEC - 1);
+	assert_int_equal(n_recs, 1);
+	argus_flowtable_advance(ft, 13 * SEC);
+	assert_int_equal(n_recs, 2);
+	argus_flowtable_free(ft);
+}
+
+/* ---- Argus timing ---- */
+
+static struct argus_flowtable *at_status_table(uint32_t udp_timeout)
+{
+	struct argus_flowtable_config cfg = base_cfg(60, 1000);
+	cfg.timeout_at_status = 1;
+	return table_with(&cfg, udp_timeout);
+}
+
+static void test_at_status_keeps_idle_flow(void **st)
+{
+	struct argus_flowtable *ft = at_status_table(5);
+	(void)st;
+	/* packets 10 s apart with a 5 s timeout: one flow until its report */
+	for (int i = 0; i < 6; i++)
+		send_udp(ft, (100 + 10 * i) * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 1);
+	argus_flowtable_advance(ft, 159 * SEC);
+	assert_int_equal(n_recs, 0);
+	argus_flowtable_advance(ft, 160 * SEC);
+	assert_int_equal(n_recs, 1);
+	assert_int_equal(recs[0].spkts, 6);
+	/* written, then ended 5 s later at a queue scan: nothing more to write */
+	argus_flowtable_advance(ft, 165 * SEC);
+	assert_int_equal(argus_flowtable_stats(ft)->live, 0);
+	send_udp(ft, 166 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 1);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_int_equal(recs[1].cause, ARGUS_CAUSE_START);
+	assert_int_equal(argus_flowtable_stats(ft)->flows, 2);
+	argus_flowtable_free(ft);
+}
+
+static void test_at_status_report_on_packet(void **st)
+{
+	struct argus_flowtable *ft = at_status_table(30);
+	(void)st;
+	/* the next packet comes just after the report fell due, before any
+	 * scan: the report is written first and the flow goes on */
+	send_udp(ft, 100 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 1);
+	send_udp(ft, 160 * SEC + 2000, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 1);
+	assert_int_equal(n_recs, 1);
+	assert_int_equal(recs[0].spkts, 1);
+	assert_int_equal(recs[0].ltime_us, 100 * SEC);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_int_equal(recs[1].cause, ARGUS_CAUSE_STATUS);
+	assert_int_equal(recs[1].stime_us, 160 * SEC + 2000);
+	assert_int_equal(argus_flowtable_stats(ft)->flows, 1);
+	argus_flowtable_free(ft);
+}
+
+static void test_at_status_revives_waiting_flow(void **st)
+{
+	struct argus_flowtable *ft = at_status_table(5);
+	(void)st;
+	send_udp(ft, 100 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 1);
+	argus_flowtable_advance(ft, 160 * SEC); /* report written, waiting 5 s */
+	assert_int_equal(n_recs, 1);
+	/* more than 5 s later, but the queues were not scanned in between
+	 * (every half second of packet time at most): still the same flow */
+	send_udp(ft, 165 * SEC + 100000, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 1);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_int_equal(recs[1].cause, ARGUS_CAUSE_STATUS);
+	assert_int_equal(recs[1].dpkts, 1);
+	assert_int_equal(argus_flowtable_stats(ft)->flows, 1);
+	argus_flowtable_free(ft);
+}
+
+static void test_at_status_off_by_default(void **st)
+{
+	struct argus_flowtable *ft = new_table(60, 1000);
+	(void)st;
+	/* default timing: the same packets 40 s apart are two flows (30 s timeout) */
+	send_udp(ft, 100 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 1);
+	send_udp(ft, 140 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 1);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_int_equal(argus_flowtable_stats(ft)->flows, 2);
+	argus_flowtable_free(ft);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +935,22 @@ int main(void)
 		cmocka_unit_test(test_cap_emits_oldest),
 		cmocka_unit_test(test_generic_ip_and_fragments),
 		cmocka_unit_test(test_many_flows),
+		cmocka_unit_test(test_ethertype_decoder),
+		cmocka_unit_test(test_ethertype_needs_abi_1_2),
+		cmocka_unit_test(test_llc_ports),
+		cmocka_unit_test(test_related_key_maps_flow),
+		cmocka_unit_test(test_related_key_source_time),
+		cmocka_unit_test(test_start_time_whole_seconds),
+		cmocka_unit_test(test_appbytes),
+		cmocka_unit_test(test_jitter),
+		cmocka_unit_test(test_packet_sizes),
+		cmocka_unit_test(test_user_data),
+		cmocka_unit_test(test_mpls_and_encaps),
+		cmocka_unit_test(test_timeouts_from_config),
+		cmocka_unit_test(test_at_status_keeps_idle_flow),
+		cmocka_unit_test(test_at_status_report_on_packet),
+		cmocka_unit_test(test_at_status_revives_waiting_flow),
+		cmocka_unit_test(test_at_status_off_by_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

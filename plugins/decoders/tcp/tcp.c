@@ -178,8 +178,9 @@ static int tcp_parse(const struct argus_packet *pkt, struct tcp_seg *s)
 	s->ack = rd32(p + 8);
 	s->flags = p[13];
 	s->win = rd16(p + 14);
-	/* x86 Argus compares IP ids in network byte order read as a host word. */
-	s->ipid = (uint16_t)(pkt->ip_version == 4 ? (pkt->ipid >> 8 | pkt->ipid << 8) : 0);
+	/* x86 Argus compares IP ids in network byte order read as a host word,
+	 * which is how the dissector hands them over. */
+	s->ipid = pkt->ip_version == 4 ? pkt->ipid : 0;
 	hlen = (uint32_t)(p[12] >> 4) * 4u;
 	/* A bogus data offset gives a bogus payload length; Argus takes it as
 	 * is (modulo 2^32, like its signed int), and so do we: the sequence
@@ -773,6 +774,19 @@ static void tcp_report_done(void *state, void *flow_state)
 	}
 }
 
+/* The data offset as declared, as Argus takes it (an offset below 5 words
+ * too); one pointing past the segment leaves no payload. */
+static int tcp_payload_offset(void *state, const struct argus_packet *pkt)
+{
+	uint32_t hlen;
+
+	(void)state;
+	if (pkt->l4 == NULL || pkt->l4_len < 13)
+		return -1;
+	hlen = (uint32_t)(pkt->l4[12] >> 4) * 4u;
+	return (int)(hlen < pkt->l4_wire_len ? hlen : pkt->l4_wire_len);
+}
+
 static const struct argus_decoder_ops tcp_ops = {
 	.ip_protos = tcp_protos,
 	.n_ip_protos = sizeof(tcp_protos),
@@ -783,6 +797,10 @@ static const struct argus_decoder_ops tcp_ops = {
 	.update = tcp_update,
 	.fill_record = tcp_fill,
 	.report_done = tcp_report_done,
+	.ethertypes = NULL,
+	.n_ethertypes = 0,
+	.payload_offset = tcp_payload_offset,
+	.related_key = NULL,
 };
 
 static const struct argus_plugin tcp_plugin = {

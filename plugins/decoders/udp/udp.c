@@ -72,16 +72,30 @@ static void udp_fill(void *state, const void *flow_state, struct argus_record *r
 	rec->present |= ARGUS_HAS_NET;
 }
 
+/* Argus counts the IP payload less the 8-byte header as application bytes,
+ * whatever the UDP length field says. */
+static int udp_payload_offset(void *state, const struct argus_packet *pkt)
+{
+	(void)state;
+	if (pkt->l4 == NULL || pkt->l4_wire_len < 8)
+		return -1;
+	return 8;
+}
+
 static const struct argus_decoder_ops udp_ops = {
 	.ip_protos = udp_protos,
 	.n_ip_protos = sizeof(udp_protos),
 	.flow_state_size = 0,
 	.idle_timeout = 30,
-	.timeout_config = "ARGUS_UDP_TIMEOUT",
+	.timeout_config = "ARGUS_IP_TIMEOUT", /* Argus has no UDP variable */
 	.key = udp_key,
 	.update = udp_update,
 	.fill_record = udp_fill,
 	.report_done = NULL,
+	.ethertypes = NULL,
+	.n_ethertypes = 0,
+	.payload_offset = udp_payload_offset,
+	.related_key = NULL,
 };
 
 static const struct argus_plugin udp_plugin = {
