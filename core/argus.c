@@ -50,7 +50,8 @@ static void usage(FILE *out)
 		"usage: argus [options] [-] [capture filter]\n"
 		"  -r FILE       read packets from a pcap/pcapng file ('-' = stdin; repeatable)\n"
 		"  -i IFACE      capture live on IFACE\n"
-		"  -w FILE       write records to FILE ('-' = stdout, the default)\n"
+		"  -w FILE [\"FILTER\"]  write records to FILE ('-' = stdout, the default),\n"
+		"                only flow records matching the ra FILTER, if one is given\n"
 		"  -o FORMAT     output module: binary (default), csv, json, text\n"
 		"  -P LIST       decoders to load, e.g. tcp,udp,icmp (default: all installed)\n"
 		"  -S SECS       flow status report interval (default 5)\n"
@@ -208,6 +209,12 @@ static int run_source(struct argus_monitor *mon, struct argus_capture *cap, int 
 	return status;
 }
 
+static void free_out_filter(const struct argus_module *mod, void *prog)
+{
+	if (prog)
+		mod->desc->ops.filter->free(prog);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -220,7 +227,9 @@ int main(int argc, char **argv)
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs = 0;
 	const char *iface = NULL, *outpath = NULL, *format = "binary", *decoders = NULL;
-	const char *srcid_text = NULL, *conf_files[16];
+	const char *srcid_text = NULL, *conf_files[16], *out_filter = NULL;
+	const struct argus_module *filter_mod = NULL;
+	void *filter_prog = NULL;
 	size_t n_conf = 0;
 	int no_system_conf = 0, list_plugins = 0, quiet = 0, promisc = 1, want_mac = -1;
 	int want_app = -1, want_jitter = -1, want_psize = -1, at_status = 0;
@@ -250,6 +259,9 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			outpath = optarg;
+			/* Argus: -w FILE ["filter"], a ra filter on what is written */
+			if (optind < argc && argv[optind][0] != '-')
+				out_filter = argv[optind++];
 			break;
 		case 'o':
 			format = optarg;
@@ -455,6 +467,22 @@ int main(int argc, char **argv)
 
 	memset(&mon, 0, sizeof mon);
 	mon.mar_interval_s = mar_interval;
+	if (out_filter) {
+		char ferr[512] = "";
+		filter_mod = argus_registry_get(ARGUS_PLUGIN_FILTER, "ra", err, sizeof err);
+		if (!filter_mod) {
+			argus_log(ARGUS_LOG_ERROR, "-w filter: %s", err);
+			return 1;
+		}
+		if (filter_mod->desc->ops.filter->compile(filter_mod->state, out_filter, &filter_prog,
+							  ferr, sizeof ferr) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "-w filter: %s", ferr[0] ? ferr : "syntax error");
+			argus_registry_fini();
+			return EXIT_USAGE;
+		}
+		mon.filter = filter_prog;
+		mon.filter_ops = filter_mod->desc->ops.filter;
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -464,11 +492,13 @@ int main(int argc, char **argv)
 
 	if (argus_monitor_start(&mon, &cfg, format, outpath, err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();
 		return strstr(err, "no output module") ? EXIT_USAGE : 1;
 	}
 	if (load_decoders(mon.ft, decoders) != 0) {
 		argus_monitor_finish(&mon, err, sizeof err);
+		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();
 		return EXIT_USAGE;
 	}
@@ -510,6 +540,7 @@ int main(int argc, char **argv)
 				  "%llu flows emitted early: the flow table cap (ARGUS_MAX_FLOWS) was reached",
 				  (unsigned long long)evicted);
 	}
+	free_out_filter(filter_mod, filter_prog);
 	argus_registry_fini();
 	argus_config_clear();
 	return status;

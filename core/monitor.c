@@ -30,7 +30,13 @@ static int write_record(struct argus_monitor *m, const struct argus_record *rec)
 
 static int emit_flow_record(void *ctx, const struct argus_record *rec)
 {
-	return write_record(ctx, rec);
+	struct argus_monitor *m = ctx;
+
+	if (m->filter && !m->filter_ops->match(m->filter, rec)) {
+		m->filtered++;
+		return 0;
+	}
+	return write_record(m, rec);
 }
 
 static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now_us)

@@ -22,6 +22,11 @@ struct argus_monitor {
 	uint64_t pcap_received, pcap_dropped;
 	const struct argus_field **fields; /* columns of a text output */
 	struct argus_output_opts opts;
+	/* -w FILE "filter": flow records written only when they match (MARs
+	 * always); compiled by a filter plugin, owned by the caller */
+	const void *filter;
+	const struct argus_filter_ops *filter_ops;
+	uint64_t filtered; /* flow records the filter left out */
 	char err[1600]; /* first output error */
 };
 

@@ -2,7 +2,7 @@
 # The programs end to end on the shipped sample capture: plugins, formats,
 # filters, decoder selection.
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 19
 
 check "argus --version" sh -c '"$0" --version | grep -q "^argus "' "$ARGUS"
 check "ra --version" sh -c '"$0" --version | grep -q "^ra "' "$RA"
@@ -76,4 +76,13 @@ check "argus -o json writes JSON Lines directly" python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert sum(r["spkts"] + r["dpkts"] for r in rows) == 234' "$TMP/direct.json"
+# Argus's per-output filter: -w FILE "filter" keeps the matching flow records
+"$ARGUS" -X -r "$DATA/sample.pcap" -w "$TMP/f.argus" "tcp and dst port 80"
+same "$?" 0 "argus -w FILE \"tcp and dst port 80\" exits 0"
+"$RA" -r "$TMP/f.argus" -n -c , -s proto dport - not man | tail -n +2 | sort -u > "$TMP/f.txt"
+same "$(tr '\n' ' ' < "$TMP/f.txt")" "tcp,80 " "only the tcp flows to port 80 are written"
+check "the filtered file still has its MARs" sh -c '"$0" -r "$1" - man | grep -q man' "$RA" "$TMP/f.argus"
+"$ARGUS" -X -r "$DATA/sample.pcap" -w "$TMP/g.argus" "tcp and bytes gt" 2> "$TMP/g.err"
+same "$?" 2 "a malformed -w filter is a usage error (exit 2)"
+diag < "$TMP/g.err"
 finish
