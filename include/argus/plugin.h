@@ -112,8 +112,10 @@ struct argus_decoder_ops {
 	/* Complete key->sport/dport (and ICMP fields) from pkt.  Set
 	 * key->sport/dport in the orientation of the flow's originator when the
 	 * packet is recognisably a reply (ICMP echo reply) so that the host's
-	 * reverse lookup matches.  Return 0, or ARGUS_EFORMAT if the packet is
-	 * too short: it is then accounted as a generic IP flow. */
+	 * reverse lookup matches.  A protocol whose flows Argus keys on another
+	 * address may replace key->daddr (IGMP: the group).  Return 0, or
+	 * ARGUS_EFORMAT if the packet is too short: it is then accounted as a
+	 * generic IP flow. */
 	int (*key)(void *state, const struct argus_packet *pkt, struct argus_flow_key *key);
 
 	/* Account PKT into the flow's private state.  dir is ARGUS_DIR_SRC when

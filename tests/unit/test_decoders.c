@@ -19,6 +19,7 @@ const struct argus_plugin *tcp_LTX_argus_plugin_entry(void);
 const struct argus_plugin *udp_LTX_argus_plugin_entry(void);
 const struct argus_plugin *icmp_LTX_argus_plugin_entry(void);
 const struct argus_plugin *arp_LTX_argus_plugin_entry(void);
+const struct argus_plugin *igmp_LTX_argus_plugin_entry(void);
 
 /* ---- a minimal host --------------------------------------------------------- */
 
@@ -50,7 +51,7 @@ struct mod {
 };
 
 struct fix {
-	struct mod tcp, udp, icmp, arp;
+	struct mod tcp, udp, icmp, arp, igmp;
 };
 
 static void mod_open(struct mod *m, const struct argus_plugin *pl)
@@ -74,6 +75,7 @@ static int setup(void **state)
 	mod_open(&f->udp, udp_LTX_argus_plugin_entry());
 	mod_open(&f->icmp, icmp_LTX_argus_plugin_entry());
 	mod_open(&f->arp, arp_LTX_argus_plugin_entry());
+	mod_open(&f->igmp, igmp_LTX_argus_plugin_entry());
 	*state = f;
 	return 0;
 }
@@ -86,6 +88,7 @@ static int teardown(void **state)
 	f->udp.pl->fini(f->udp.st);
 	f->icmp.pl->fini(f->icmp.st);
 	f->arp.pl->fini(f->arp.st);
+	f->igmp.pl->fini(f->igmp.st);
 	free(f);
 	return 0;
 }
@@ -1323,6 +1326,38 @@ static void test_related_ipv6(void **state)
 	assert_int_equal(f->icmp.ops->related_key(f->icmp.st, &e.p, &got), 0);
 }
 
+/* IGMP flows are keyed on the group (Argus 3.0.8), a general query on its
+ * destination; a message shorter than 8 bytes is a generic IP flow. */
+static void test_igmp_group_key(void **state)
+{
+	struct fix *f = *state;
+	const struct mod *m = &f->igmp;
+	struct argus_flow_key key;
+	struct pkt k;
+	uint8_t report[8] = { 0x16, 0, 0, 0, 225, 1, 1, 3 };
+	uint8_t query[8] = { 0x11, 100, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t group[4] = { 225, 1, 1, 3 };
+
+	mk_ip4(&k, 1, CLI, 0xe0000002u, 2, report, 8, 0, -1, 1);
+	memset(&key, 0, sizeof key);
+	memcpy(key.daddr, k.p.l3 + 16, 4);
+	assert_int_equal(m->ops->key(m->st, &k.p, &key), 0);
+	assert_memory_equal(key.daddr, group, 4);
+
+	mk_ip4(&k, 1, CLI, 0xe0000001u, 2, query, 8, 0, -1, 1);
+	memset(&key, 0, sizeof key);
+	memcpy(key.daddr, k.p.l3 + 16, 4);
+	assert_int_equal(m->ops->key(m->st, &k.p, &key), 0);
+	assert_int_equal(key.daddr[0], 224);
+	assert_int_equal(key.daddr[3], 1);
+
+	for (uint32_t len = 0; len < 8; len++) {
+		mk_ip4(&k, 1, CLI, 0xe0000002u, 2, report, len, 0, -1, 1);
+		memset(&key, 0, sizeof key);
+		assert_int_equal(m->ops->key(m->st, &k.p, &key), ARGUS_EFORMAT);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1344,6 +1379,7 @@ int main(void)
 		cmocka_unit_test(test_related_udp_dns),
 		cmocka_unit_test(test_related_tcp_icmp),
 		cmocka_unit_test(test_related_ipv6),
+		cmocka_unit_test(test_igmp_group_key),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
