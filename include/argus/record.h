@@ -313,10 +313,24 @@ struct argus_record {
 #define ARGUS_ENCAPS_HDLC 0x0400u
 #define ARGUS_ENCAPS_CHDLC 0x0800u
 #define ARGUS_ENCAPS_SLL 0x2000u
+#define ARGUS_ENCAPS_ATM 0x1000u
+#define ARGUS_ENCAPS_FDDI 0x4000u
 #define ARGUS_ENCAPS_SLIP 0x8000u
+#define ARGUS_ENCAPS_ARCNET 0x10000u
+#define ARGUS_ENCAPS_80211 0x20000u
+#define ARGUS_ENCAPS_PRISM 0x40000u
+#define ARGUS_ENCAPS_AVS 0x80000u
+#define ARGUS_ENCAPS_IB_LRH 0x100000u
+#define ARGUS_ENCAPS_IB_GRH 0x200000u
+#define ARGUS_ENCAPS_TEREDO 0x400000u
+#define ARGUS_ENCAPS_UDT 0x800000u
+#define ARGUS_ENCAPS_SPI 0x1000000u
 #define ARGUS_ENCAPS_JUNIPER 0x2000000u
-#define ARGUS_ENCAPS_VXLAN 0x4000000u   /* Argus 5 value; not in Argus 3.0.8 */
-#define ARGUS_ENCAPS_GENEVE 0x10000000u /* Argus 5 value; not in Argus 3.0.8 */
+#define ARGUS_ENCAPS_ERSPAN_II 0x4000000u
+/* Not in Argus 3.0.8.  Geneve has later Argus's value; later Argus gives
+ * VXLAN 0x4000000, which is ERSPAN II for 3.0.8 readers, so ours differs. */
+#define ARGUS_ENCAPS_GENEVE 0x10000000u
+#define ARGUS_ENCAPS_VXLAN 0x20000000u
 
 #define ARGUS_DIR_SRC 0
 #define ARGUS_DIR_DST 1
