@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <argus/plugin.h>
@@ -22,7 +23,9 @@
 #include "core/outsink.h"
 #include "core/progress.h"
 #include "core/registry.h"
+#include "plugins/outputs/common/raview.h"
 #include "rarc.h"
+#include "timerange.h"
 
 #define EXIT_USAGE 2
 #define MAX_INPUTS 1024
@@ -52,6 +55,9 @@ static void usage(FILE *out)
 		"  -n            numeric output (no name look-ups)\n"
 		"  -u            times as Unix seconds\n"
 		"  -N COUNT      stop after COUNT records\n"
+		"  -t RANGE      only records active in RANGE: 2013/02/26, 14 (2pm today),\n"
+		"                2013/02/26.12:00:00-2013/02/26.13:00:00, TIME+20s, -10m (the\n"
+		"                last ten minutes); x inverts, n/c: spanning/contained (ra(1))\n"
 		"  -w FILE       write the selected records to FILE ('-' = stdout) as an argus\n"
 		"                stream (or in the -F format)\n"
 		"  -q            no progress line\n"
@@ -71,9 +77,28 @@ struct reader {
 	void *state;
 };
 
+/* What a record must pass: the -t range and the filter, which (as in
+ * Argus ra) sees the record the way the text output shows it. */
+struct selection {
+	const void *filter;
+	const struct argus_filter_ops *fops;
+	const struct ra_timerange *time;
+	struct argus_raview *view;
+	struct argus_record *viewbuf;
+};
+
+static int selected(const struct selection *sel, const struct argus_record *rec)
+{
+	if (sel->time && !ra_timerange_match(sel->time, rec))
+		return 0;
+	if (!sel->filter)
+		return 1;
+	return sel->fops->match(sel->filter, argus_raview_of(sel->view, rec, sel->viewbuf));
+}
+
 /* Read one input; returns 0, or 1 if it had errors (already reported). */
-static int read_input(const struct reader *rd, const char *path, const void *filter,
-		      const struct argus_filter_ops *fops, struct argus_outsink *out,
+static int read_input(const struct reader *rd, const char *path, const struct selection *sel,
+		      struct argus_outsink *out,
 		      unsigned long long *remaining, int quiet, struct argus_record *rec,
 		      int *output_failed)
 {
@@ -130,7 +155,7 @@ static int read_input(const struct reader *rd, const char *path, const void *fil
 		n++;
 		if (rd->ops->read_offset)
 			argus_progress_update(&prog, rd->ops->read_offset(reader), n);
-		if (filter && !fops->match(filter, rec))
+		if (!selected(sel, rec))
 			continue;
 		if (argus_outsink_write(out, rec, oerr, sizeof oerr) != 0) {
 			*output_failed = 1;
@@ -165,13 +190,15 @@ int main(int argc, char **argv)
 	unsigned long long limit = ~0ULL;
 	char err[1024];
 	char *filter_text = NULL;
+	const char *time_arg = NULL;
+	struct ra_timerange timerange;
 	struct ra_settings rs;
 	int opt, status = 0, output_failed = 0;
 
 	argus_log_set_program(argv[0]);
 	memset(&rs, 0, sizeof rs);
 	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "+r:F:s:c:nuN:w:qL:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+r:F:s:c:nuN:t:w:qL:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			/* ra -r a.argus b.argus: names up to the next option */
@@ -221,6 +248,9 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case 't':
+			time_arg = optarg;
+			break;
 		case 'w':
 			outpath = optarg;
 			break;
@@ -247,6 +277,15 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			fprintf(stderr, "Try 'ra --help' for the options.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (time_arg) {
+		struct timeval tv;
+		gettimeofday(&tv, NULL);
+		if (ra_timerange_parse(time_arg, (int64_t)tv.tv_sec * 1000000 + tv.tv_usec,
+				       &timerange, err, sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			return EXIT_USAGE;
 		}
 	}
@@ -310,7 +349,9 @@ int main(int argc, char **argv)
 		struct argus_outsink out;
 		struct reader rd;
 		void *filter = NULL;
-		struct argus_record *rec = NULL;
+		struct argus_record *rec = NULL, *viewbuf = NULL;
+		struct argus_raview *view = NULL;
+		struct selection sel;
 		char rs_copy[4096];
 
 		rmod = argus_registry_get(ARGUS_PLUGIN_OUTPUT, READER_FORMAT, err, sizeof err);
@@ -385,18 +426,31 @@ int main(int argc, char **argv)
 			signal(SIGPIPE, SIG_IGN);
 		}
 		rec = malloc(sizeof *rec);
-		if (!rec) {
+		viewbuf = malloc(sizeof *viewbuf);
+		view = malloc(sizeof *view);
+		if (!rec || !viewbuf || !view) {
 			argus_log(ARGUS_LOG_ERROR, "out of memory");
 			status = 1;
+			free(rec);
+			rec = NULL;
+		} else {
+			argus_raview_init(view);
 		}
+		sel.filter = filter;
+		sel.fops = fmod ? fmod->desc->ops.filter : NULL;
+		sel.time = time_arg ? &timerange : NULL;
+		sel.view = view;
+		sel.viewbuf = viewbuf;
 		for (size_t i = 0; rec && i < n_inputs && !stop_requested && !output_failed && limit > 0; i++)
-			status |= read_input(&rd, inputs[i], filter, fmod ? fmod->desc->ops.filter : NULL,
-					     &out, &limit, quiet, rec, &output_failed);
+			status |= read_input(&rd, inputs[i], &sel, &out, &limit, quiet, rec,
+					     &output_failed);
 		if (argus_outsink_close(&out, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			status = 1;
 		}
 		free(rec);
+		free(viewbuf);
+		free(view);
 done:
 		free(fields);
 		if (filter)

@@ -105,3 +105,15 @@ TESTS += tests/interop/golden.sh
 EXTRA_DIST += tests/interop/agree tests/interop/golden.sh tests/interop/golden.conf \
 	tests/interop/known-differences.txt tests/interop/timing-differences.txt \
 	tests/interop/README.md
+
+# Issue 5: the ra filter language against Debian's ra, the parser's fuzz
+# target (replaying its seeds without libFuzzer), no allocation in match().
+tests_unit_test_filter_ra_LDFLAGS = -Wl,--wrap=malloc -Wl,--wrap=calloc \
+	-Wl,--wrap=realloc -Wl,--wrap=free
+TESTS += tests/integration/filter-ra.sh tests/fuzz/fuzz_filter
+EXTRA_DIST += tests/integration/filter-ra.sh tests/fuzz/corpus-filter
+check_PROGRAMS += tests/fuzz/fuzz_filter
+tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c plugins/filters/ra/ra.c \
+	plugins/filters/ra/lexer.c plugins/filters/ra/parser.c plugins/filters/ra/eval.c \
+	plugins/filters/ra/ast.h plugins/filters/ra/lexer.h
+tests_fuzz_fuzz_filter_CFLAGS = $(AM_CFLAGS)

@@ -25,6 +25,6 @@ plugins_outputs_json_la_SOURCES = plugins/outputs/json/json.c
 plugins_outputs_json_la_LIBADD = plugins/outputs/common/liboutbuf.la
 plugins_outputs_json_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
-plugins_outputs_text_la_SOURCES = plugins/outputs/text/text.c
+plugins_outputs_text_la_SOURCES = plugins/outputs/text/text.c plugins/outputs/common/raview.h
 plugins_outputs_text_la_LIBADD = plugins/outputs/common/liboutbuf.la
 plugins_outputs_text_la_LDFLAGS = $(PLUGIN_LDFLAGS)

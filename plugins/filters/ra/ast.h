@@ -66,7 +66,14 @@ enum argus_rafilter_op {
 	ARGUS_RAFILTER_OP_EST,       /* established / connected */
 	ARGUS_RAFILTER_OP_CAUSE,     /* record cause equals m[0] */
 	ARGUS_RAFILTER_OP_ICMPTYPE,  /* IPv4 ICMP type set (bitmap over 0..31) */
+	ARGUS_RAFILTER_OP_PRESENT,   /* record has any section of m[0] (ARGUS_HAS_*) */
+	ARGUS_RAFILTER_OP_ENCAPS,    /* all encapsulation bits m[0], per direction */
+	ARGUS_RAFILTER_OP_ETHERMCAST, /* group bit of the MAC, per direction */
 };
+
+/* argus_rafilter_arg.field.absent0: a missing value counts as 0 on every
+ * flow record (ra's VLAN, MPLS and loss values). */
+#define ARGUS_RAFILTER_ABSENT0_ALWAYS 0xffffffffu
 
 /* How an OP_FIELD compares. */
 enum argus_rafilter_fmode {

@@ -178,9 +178,8 @@ static int test_side(const struct argus_rafilter_insn *in, const struct argus_re
 	case ARGUS_RAFILTER_OP_TCPSTATUS:
 		return (rec->tcp.status & in->a.m[side]) != 0;
 	case ARGUS_RAFILTER_OP_RESET:
-		if (side)
-			return rec->tcp.have_dst && (rec->tcp.dst.flags & TH_RST);
-		return (rec->tcp.src.flags & TH_RST) != 0;
+		/* (a block the record does not carry is zero) */
+		return ((side ? rec->tcp.dst.flags : rec->tcp.src.flags) & TH_RST) != 0;
 	case ARGUS_RAFILTER_OP_RETRANS:
 		if (rec->flags & (side ? ARGUS_FLAG_DST_RETRANS : ARGUS_FLAG_SRC_RETRANS))
 			return 1;
@@ -190,6 +189,12 @@ static int test_side(const struct argus_rafilter_insn *in, const struct argus_re
 		/* the IP attributes' "fragments seen" bits: ra's "frag" is false
 		 * for a flow keyed on unmatched fragments ('f') */
 		return (side ? rec->dattr.frag : rec->sattr.frag) != 0;
+	case ARGUS_RAFILTER_OP_ENCAPS:
+		return (rec->present & ARGUS_HAS_ENCAPS) &&
+		       ((side ? rec->dencaps : rec->sencaps) & in->a.m[0]) == in->a.m[0];
+	case ARGUS_RAFILTER_OP_ETHERMCAST:
+		a = mac_of(rec, side);
+		return a && (a[0] & 1u);
 	default:
 		return 0;
 	}
@@ -259,6 +264,8 @@ static int test(const struct argus_rafilter_insn *in, const struct argus_record 
 		return is_tcp(rec) && (rec->tcp.options & in->a.m[0]);
 	case ARGUS_RAFILTER_OP_FLAGS:
 		return (rec->flags & in->a.m[0]) != 0;
+	case ARGUS_RAFILTER_OP_PRESENT:
+		return (rec->present & in->a.m[0]) != 0;
 	case ARGUS_RAFILTER_OP_CAUSE:
 		return rec->cause == in->a.m[0];
 	case ARGUS_RAFILTER_OP_EST:
@@ -453,6 +460,45 @@ static int get_seq(const struct argus_record *r, struct argus_value *v)
 {
 	return FLOW_ONLY(r, ARGUS_HAS_TRANSPORT) ? set_u(v, r->seq) : none(v);
 }
+static int get_smpls(const struct argus_record *r, struct argus_value *v)
+{
+	return FLOW_ONLY(r, ARGUS_HAS_MPLS) && r->n_smpls ? set_u(v, r->smpls[0] >> 12) : none(v);
+}
+static int get_dmpls(const struct argus_record *r, struct argus_value *v)
+{
+	return FLOW_ONLY(r, ARGUS_HAS_MPLS) && r->n_dmpls ? set_u(v, r->dmpls[0] >> 12) : none(v);
+}
+static uint64_t lost(const struct argus_record *r, int dst)
+{
+	if (!(r->present & ARGUS_HAS_TCP))
+		return 0;
+	return dst ? (r->tcp.have_dst ? r->tcp.dst.retrans : 0) : r->tcp.src.retrans;
+}
+static int get_sretrans(const struct argus_record *r, struct argus_value *v)
+{
+	return FLOW_ONLY(r, ARGUS_HAS_TCP) ? set_u(v, lost(r, 0)) : none(v);
+}
+static int get_dretrans(const struct argus_record *r, struct argus_value *v)
+{
+	return FLOW_ONLY(r, ARGUS_HAS_TCP) && r->tcp.have_dst ? set_u(v, lost(r, 1)) : none(v);
+}
+/* percent of a direction's packets lost (retransmitted), as ra's pSrcLoss */
+static int ploss(const struct argus_record *r, int dst, struct argus_value *v)
+{
+	uint64_t l = lost(r, dst), n = (dst ? r->dpkts : r->spkts) + l;
+
+	if (r->kind != ARGUS_RECORD_FLOW)
+		return none(v);
+	return set_d(v, n ? (double)l * 100.0 / (double)n : 0.0);
+}
+static int get_sploss(const struct argus_record *r, struct argus_value *v)
+{
+	return ploss(r, 0, v);
+}
+static int get_dploss(const struct argus_record *r, struct argus_value *v)
+{
+	return ploss(r, 1, v);
+}
 static int get_trans(const struct argus_record *r, struct argus_value *v)
 {
 	return r->kind == ARGUS_RECORD_FLOW ? set_u(v, r->trans ? r->trans : 1) : none(v);
@@ -484,6 +530,12 @@ static const struct argus_field builtin_fields[] = {
 	BF("dur", ARGUS_VALUE_DURATION, get_dur),
 	BF("seq", ARGUS_VALUE_UINT, get_seq),
 	BF("trans", ARGUS_VALUE_UINT, get_trans),
+	BF("smpls", ARGUS_VALUE_UINT, get_smpls),
+	BF("dmpls", ARGUS_VALUE_UINT, get_dmpls),
+	BF("sretrans", ARGUS_VALUE_UINT, get_sretrans),
+	BF("dretrans", ARGUS_VALUE_UINT, get_dretrans),
+	BF("sploss", ARGUS_VALUE_DOUBLE, get_sploss),
+	BF("dploss", ARGUS_VALUE_DOUBLE, get_dploss),
 };
 #undef BF
 

@@ -6,9 +6,12 @@
  *                                                              left to right
  *   unary    := ("not" | "!") unary | "(" expr ")" | primitive
  *   primitive:= protokw [qualified]          tcp, udp, icmp, ip, ipv6, arp ...
+ *             | [ip|ipv4|ipv6] (multicast|broadcast)
  *             | [dir] type value             host, net, port, ttl, pkts ...
- *             | [dir] flag                   syn, reset, frag, echo ...
+ *             | [dir] flag                   syn, reset, frag, echo, mpls ...
+ *             | [dir] "encaps" name           eth, 802q, llc, mpls ...
  *             | "ether" (host|src|dst [host]) mac | "ether" "proto" type
+ *             | "ether" (broadcast|multicast)
  *             | "man" | "srcid" id | field [cmp] value
  *             | [dir] [cmp] value            a bare value: the previous
  *                                            primitive's qualifiers again
@@ -49,7 +52,8 @@ enum ctx_type {
 	C_ETHER,
 	C_ETHERTYPE,
 	C_SRCID,
-	C_FIELD
+	C_FIELD,
+	C_ENCAPS
 };
 
 struct ctx {
@@ -99,6 +103,9 @@ enum kw_kind {
 	K_CMPFIELD, /* ttl pkts ...: f0/f1 field names; pair = s/d fields */
 	K_FLAG,     /* op, m0/m1 */
 	K_LOCAL,
+	K_ENCAPS,
+	K_MCAST, /* multicast */
+	K_BCAST, /* broadcast */
 };
 
 struct kw {
@@ -154,8 +161,12 @@ static const struct kw keywords[] = {
 	{"appbytes", K_CMPFIELD, 0, 1, 0, ARGUS_HAS_METRIC, 0, "sappbytes", "dappbytes"},
 	{"rate", K_CMPFIELD, 0, 1, 0, 0, 0, "srate", "drate"},
 	{"load", K_CMPFIELD, 0, 1, 0, 0, 0, "sload", "dload"},
-	{"vid", K_CMPFIELD, 0, 1, 0, ARGUS_HAS_VLAN, 0, "svid", "dvid"},
-	{"vpri", K_CMPFIELD, 0, 1, 0, ARGUS_HAS_VLAN, 0, "svpri", "dvpri"},
+	/* ra: no VLAN tag (MPLS label, loss) reads as 0 */
+	{"vid", K_CMPFIELD, 0, 1, 0, ARGUS_RAFILTER_ABSENT0_ALWAYS, 0, "svid", "dvid"},
+	{"vpri", K_CMPFIELD, 0, 1, 0, ARGUS_RAFILTER_ABSENT0_ALWAYS, 0, "svpri", "dvpri"},
+	{"mid", K_CMPFIELD, 0, 1, 0, ARGUS_RAFILTER_ABSENT0_ALWAYS, 0, "smpls", "dmpls"},
+	{"loss", K_CMPFIELD, 0, 1, 0, ARGUS_RAFILTER_ABSENT0_ALWAYS, 0, "sretrans", "dretrans"},
+	{"ploss", K_CMPFIELD, 0, 1, 0, 0, 0, "sploss", "dploss"},
 	{"dur", K_CMPFIELD, 0, 0, 0, 0, 0, "dur", NULL},
 	{"seq", K_CMPFIELD, 0, 0, 0, 0, 0, "seq", NULL},
 	{"trans", K_CMPFIELD, 0, 0, 0, 0, 0, "trans", NULL},
@@ -181,6 +192,11 @@ static const struct kw keywords[] = {
 	{"frag", K_FLAG, ARGUS_RAFILTER_OP_FRAG, 0, 0, 0, 0, NULL, NULL},
 	{"fragonly", K_FLAG, ARGUS_RAFILTER_OP_FLAGS, 0, 0, ARGUS_FLAG_FRAG_ONLY, 0, NULL, NULL},
 	{"multipath", K_FLAG, ARGUS_RAFILTER_OP_FLAGS, 0, 0, ARGUS_FLAG_MULTI_MAC, 0, NULL, NULL},
+	{"mpls", K_FLAG, ARGUS_RAFILTER_OP_PRESENT, 0, 0, ARGUS_HAS_MPLS, 0, NULL, NULL},
+	{"vlan", K_FLAG, ARGUS_RAFILTER_OP_PRESENT, 0, 0, ARGUS_HAS_VLAN, 0, NULL, NULL},
+	{"encaps", K_ENCAPS, 0, 0, 0, 0, 0, NULL, NULL},
+	{"multicast", K_MCAST, 0, 0, 0, 0, 0, NULL, NULL},
+	{"broadcast", K_BCAST, 0, 0, 0, 0, 0, NULL, NULL},
 	{"est", K_FLAG, ARGUS_RAFILTER_OP_EST, 0, 0, 0, 0, NULL, NULL},
 	{"con", K_FLAG, ARGUS_RAFILTER_OP_EST, 0, 0, 0, 0, NULL, NULL},
 	{"timeout", K_FLAG, ARGUS_RAFILTER_OP_CAUSE, 0, 0, ARGUS_CAUSE_TIMEOUT, 0, NULL, NULL},
@@ -188,6 +204,8 @@ static const struct kw keywords[] = {
 	{"unreach", K_FLAG, ARGUS_RAFILTER_OP_ICMPTYPE, 0, 0, 1u << 3, 1, NULL, NULL},
 	{"redirect", K_FLAG, ARGUS_RAFILTER_OP_ICMPTYPE, 0, 0, 1u << 5, 0, NULL, NULL},
 	{"timexed", K_FLAG, ARGUS_RAFILTER_OP_ICMPTYPE, 0, 0, 1u << 11, 0, NULL, NULL},
+	/* any option seen (ra 3.0.8.2 wants all of them, see man/ra.1) */
+	{"tcpopt", K_FLAG, ARGUS_RAFILTER_OP_TCPOPT, 0, 0, 0xfff00000u, 0, NULL, NULL},
 	{"mss", K_FLAG, ARGUS_RAFILTER_OP_TCPOPT, 0, 0, TCPB(OPT_MSS), 0, NULL, NULL},
 	{"wscale", K_FLAG, ARGUS_RAFILTER_OP_TCPOPT, 0, 0, TCPB(OPT_WSCALE), 0, NULL, NULL},
 	{"selackok", K_FLAG, ARGUS_RAFILTER_OP_TCPOPT, 0, 0, TCPB(OPT_SACKOK), 0, NULL, NULL},
@@ -225,6 +243,26 @@ static const struct {
 	{"isis", 124},      {"sctp", 132},       {"fc", 133},        {"mobility-header", 135},
 	{"udplite", 136},   {"mpls-in-ip", 137}, {"manet", 138},     {"hip", 139},
 	{"shim6", 140},     {"wesp", 141},       {"rohc", 142},
+};
+
+/* encaps TYPE: ra's names and Argus 3.0.8's ENCAPS bits (argus_encapsulations.h;
+ * include/argus/record.h names the ones our argus writes). */
+static const struct {
+	const char *name;
+	uint32_t bit;
+} encaps_names[] = {
+	{"mpls", ARGUS_ENCAPS_MPLS},   {"eth", ARGUS_ENCAPS_ETHER},   {"802q", ARGUS_ENCAPS_8021Q},
+	{"llc", ARGUS_ENCAPS_LLC},     {"pppoe", ARGUS_ENCAPS_PPP},   {"isl", ARGUS_ENCAPS_ISL},
+	{"gre", ARGUS_ENCAPS_GRE},     {"ah", ARGUS_ENCAPS_AH},       {"ipnip", ARGUS_ENCAPS_IP},
+	{"ipnip6", ARGUS_ENCAPS_IPV6}, {"hdlc", ARGUS_ENCAPS_HDLC},   {"chdlc", ARGUS_ENCAPS_CHDLC},
+	{"atm", ARGUS_ENCAPS_ATM},       {"sll", ARGUS_ENCAPS_SLL},     {"fddi", ARGUS_ENCAPS_FDDI},
+	{"slip", ARGUS_ENCAPS_SLIP},     {"arc", ARGUS_ENCAPS_ARCNET},  {"wlan", ARGUS_ENCAPS_80211},
+	{"prism", ARGUS_ENCAPS_PRISM},   {"avs", ARGUS_ENCAPS_AVS},     {"lrh", ARGUS_ENCAPS_IB_LRH},
+	{"grh", ARGUS_ENCAPS_IB_GRH},    {"teredo", ARGUS_ENCAPS_TEREDO}, {"udt", ARGUS_ENCAPS_UDT},
+	{"ipsec", ARGUS_ENCAPS_SPI},     {"juniper", ARGUS_ENCAPS_JUNIPER},
+	{"erspan", ARGUS_ENCAPS_ERSPAN_II}, {"erspan_ii", ARGUS_ENCAPS_ERSPAN_II},
+	/* ours: tunnels Argus 3.0.8 does not open */
+	{"vxlan", ARGUS_ENCAPS_VXLAN},   {"geneve", ARGUS_ENCAPS_GENEVE},
 };
 
 static const struct {
@@ -978,6 +1016,65 @@ static int32_t parse_srcid_value(struct parser *p)
 	return new_prim(p, &ins);
 }
 
+static void set_ctx(struct parser *p, uint8_t type, uint8_t dir)
+{
+	p->ctx.type = type;
+	p->ctx.dir = dir;
+	p->ctx.has_prefix = 0;
+}
+
+/* encaps TYPE (the value token is current). */
+static int32_t parse_encaps_value(struct parser *p, uint8_t dir)
+{
+	const struct argus_rafilter_token *t = cur(p);
+	struct argus_rafilter_insn ins;
+	char buf[16], sh[48];
+
+	if (!word_copy(p, t, buf, sizeof buf))
+		return fail(p, t, "unknown encapsulation %s (eth, 802q, llc, mpls, gre, ...)",
+			    show(p, t, sh, sizeof sh));
+	for (char *c = buf; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (size_t k = 0; k < sizeof encaps_names / sizeof encaps_names[0]; k++) {
+		if (!strcmp(buf, encaps_names[k].name)) {
+			insn_init(&ins, ARGUS_RAFILTER_OP_ENCAPS, dir);
+			ins.a.m[0] = encaps_names[k].bit;
+			p->i++;
+			return new_prim(p, &ins);
+		}
+	}
+	return fail(p, t, "unknown encapsulation %s (eth, 802q, llc, mpls, gre, ...)",
+		    show(p, t, sh, sizeof sh));
+}
+
+/* [ip|ipv4|ipv6] multicast / broadcast (the keyword is current); FAM 6 for
+ * IPv6, else IPv4 as in ra. */
+static int32_t parse_addr_class(struct parser *p, const struct kw *k, int fam)
+{
+	struct argus_rafilter_insn f, ins;
+
+	if (k->kind == K_BCAST && fam == 6)
+		return fail(p, cur(p), "IPv6 has no broadcast address; try 'ipv6 multicast'");
+	insn_init(&f, ARGUS_RAFILTER_OP_FAMILY, ARGUS_RAFILTER_DIR_SRC);
+	f.a.ip.fam_mask = fam == 6 ? 2 : 1;
+	insn_init(&ins, k->kind == K_BCAST ? ARGUS_RAFILTER_OP_HOST : ARGUS_RAFILTER_OP_NET,
+		  ARGUS_RAFILTER_DIR_EITHER);
+	ins.a.addr.fam = fam == 6 ? 6 : 4;
+	if (k->kind == K_BCAST) { /* 255.255.255.255 */
+		memset(ins.a.addr.bytes, 0xff, 4);
+		memset(ins.a.addr.mask, 0xff, 4);
+	} else if (fam == 6) { /* ff00::/8 */
+		ins.a.addr.bytes[0] = 0xff;
+		ins.a.addr.mask[0] = 0xff;
+	} else { /* 224.0.0.0/4 */
+		ins.a.addr.bytes[0] = 0xe0;
+		ins.a.addr.mask[0] = 0xf0;
+	}
+	p->i++;
+	set_ctx(p, C_NONE, ARGUS_RAFILTER_DIR_EITHER);
+	return new_bin(p, N_AND, new_prim(p, &f), new_prim(p, &ins));
+}
+
 /* The value of a primitive of context type TYPE (the value token is current). */
 static int32_t parse_typed_value(struct parser *p, uint8_t type, uint8_t dir)
 {
@@ -1046,18 +1143,13 @@ static int32_t parse_typed_value(struct parser *p, uint8_t type, uint8_t dir)
 		return parse_srcid_value(p);
 	case C_FIELD:
 		return parse_field_value(p);
+	case C_ENCAPS:
+		return parse_encaps_value(p, dir);
 	default:
 		return fail(p, t, "%s needs a keyword such as 'host' or 'port' before it",
 			    show(p, t, sh, sizeof sh));
 	}
 	return new_prim(p, &ins);
-}
-
-static void set_ctx(struct parser *p, uint8_t type, uint8_t dir)
-{
-	p->ctx.type = type;
-	p->ctx.dir = dir;
-	p->ctx.has_prefix = 0;
 }
 
 /* ---- primitives ------------------------------------------------------------------ */
@@ -1129,6 +1221,10 @@ static int32_t parse_qualified(struct parser *p, int dir_given, uint8_t dir)
 			return parse_field_value(p);
 		case K_FLAG:
 			return parse_flag(p, k, d);
+		case K_ENCAPS:
+			p->i++;
+			set_ctx(p, C_ENCAPS, d);
+			return parse_typed_value(p, C_ENCAPS, d);
 		case K_CMPWORD:
 			return parse_bare(p, dir_given, dir);
 		default:
@@ -1216,6 +1312,15 @@ static int32_t parse_ether(struct parser *p)
 		set_ctx(p, C_ETHERTYPE, ARGUS_RAFILTER_DIR_SRC);
 		return parse_typed_value(p, C_ETHERTYPE, ARGUS_RAFILTER_DIR_SRC);
 	}
+	if (kind == K_BCAST || kind == K_MCAST) {
+		struct argus_rafilter_insn ins;
+		insn_init(&ins, kind == K_BCAST ? ARGUS_RAFILTER_OP_ETHER : ARGUS_RAFILTER_OP_ETHERMCAST,
+			  ARGUS_RAFILTER_DIR_EITHER);
+		memset(ins.a.mac, 0xff, sizeof ins.a.mac);
+		p->i++;
+		set_ctx(p, C_NONE, ARGUS_RAFILTER_DIR_EITHER);
+		return new_prim(p, &ins);
+	}
 	if (kind == K_HOST) {
 		p->i++;
 		dir = ARGUS_RAFILTER_DIR_EITHER;
@@ -1223,7 +1328,9 @@ static int32_t parse_ether(struct parser *p)
 		if (kw_kind(p, cur(p)) == K_HOST)
 			p->i++;
 	} else {
-		return fail(p, t, "expected host, src, dst or proto after 'ether', found %s",
+		return fail(p, t,
+			    "expected host, src, dst, proto, broadcast or multicast after 'ether', "
+			    "found %s",
 			    show(p, t, sh, sizeof sh));
 	}
 	set_ctx(p, C_ETHER, dir);
@@ -1236,7 +1343,7 @@ static int32_t parse_primitive(struct parser *p)
 	const struct kw *k = keyword(p, t);
 	struct argus_rafilter_insn ins;
 	uint8_t dir;
-	char sh[48];
+	char sh[48], sh2[48];
 
 	if (!k)
 		return parse_qualified(p, 0, 0);
@@ -1254,8 +1361,15 @@ static int32_t parse_primitive(struct parser *p)
 		ins.a.ip.proto = k->b;
 		p->i++;
 		set_ctx(p, C_NONE, ARGUS_RAFILTER_DIR_EITHER);
-		pn = new_prim(p, &ins);
 		next = kw_kind(p, cur(p));
+		if (next == K_MCAST || next == K_BCAST) {
+			if (k->op != ARGUS_RAFILTER_OP_FAMILY)
+				return fail(p, cur(p), "%s after %s: only ip, ipv4 and ipv6 go there",
+					    show(p, cur(p), sh, sizeof sh),
+					    show(p, t, sh2, sizeof sh2));
+			return parse_addr_class(p, keyword(p, cur(p)), k->a == 2 ? 6 : 4);
+		}
+		pn = new_prim(p, &ins);
 		if (next != K_SRC && next != K_DST && next != K_HOST && next != K_NET &&
 		    next != K_PORT && next != K_PROTO)
 			return pn;
@@ -1301,6 +1415,11 @@ static int32_t parse_primitive(struct parser *p)
 		p->i++;
 		set_ctx(p, C_SRCID, ARGUS_RAFILTER_DIR_SRC);
 		return parse_typed_value(p, C_SRCID, ARGUS_RAFILTER_DIR_SRC);
+	case K_ENCAPS:
+		return parse_qualified(p, 0, 0);
+	case K_MCAST:
+	case K_BCAST:
+		return parse_addr_class(p, k, 4);
 	case K_MASK:
 		return fail(p, t, "'mask' without 'net' before it");
 	case K_LOCAL:
@@ -1334,7 +1453,7 @@ static int32_t parse_unary(struct parser *p)
 		if (n >= 0) {
 			if (cur(p)->kind != ARGUS_RAFILTER_T_RPAREN) {
 				if (cur(p)->kind == ARGUS_RAFILTER_T_END)
-					fail(p, t, "unbalanced parenthesis");
+					fail(p, t, "unbalanced parenthesis: '(' is not closed");
 				else
 					fail(p, cur(p), "expected 'and', 'or' or ')' before %s",
 					     show(p, cur(p), sh, sizeof sh));
@@ -1461,7 +1580,7 @@ int argus_rafilter_compile(const struct argus_host *host, const char *expr,
 		if (root >= 0 && cur(&p)->kind != ARGUS_RAFILTER_T_END) {
 			const struct argus_rafilter_token *t = cur(&p);
 			if (t->kind == ARGUS_RAFILTER_T_RPAREN)
-				fail(&p, t, "unbalanced parenthesis");
+				fail(&p, t, "unbalanced parenthesis: ')' without '('");
 			else if (t->kind == ARGUS_RAFILTER_T_WORD && !keyword(&p, t) &&
 				 !isdigit((unsigned char)expr[t->pos]))
 				fail(&p, t, "unknown keyword %s", show(&p, t, sh, sizeof sh));

@@ -26,6 +26,7 @@
 #include <argus/plugin.h>
 
 #include "../common/outbuf.h"
+#include "../common/raview.h"
 
 #define VALUE_MAX 128
 #define WIDTH_MAX 256
@@ -82,9 +83,7 @@ struct text_stream {
 	char *line;
 	size_t linecap;
 	struct service *services; /* without ARGUS_OUT_NUMERIC */
-	/* TCP ports ra takes for a server's (see server_port): one bit per
-	 * port looked up, one bit per port found in the services database */
-	uint8_t svc_known[65536 / 8], svc_yes[65536 / 8];
+	struct argus_raview view; /* ra's presentation rules 1-3 */
 	struct argus_outbuf out;
 };
 
@@ -182,6 +181,7 @@ static int text_open(void *state, int fd, const struct argus_output_opts *opts, 
 	if (!t)
 		goto nomem;
 	t->host = s->host;
+	argus_raview_init(&t->view);
 	argus_outbuf_init(&t->out, fd);
 	t->flags = opts ? opts->flags : 0;
 	t->sep = opts ? opts->separator : 0;
@@ -354,24 +354,15 @@ static const char *named_port(struct text_stream *t, const struct argus_record *
 
 /* ---- ra's presentation rules ------------------------------------------------------
  *
- * What Argus 3.0.8's ra shows is not always the record as stored.  These
- * rules (established by feeding hand-made records to Debian's ra 3.0.8.2)
- * apply to the text output only, on a copy of the record on the stack:
+ * What Argus 3.0.8's ra shows is not always the record as stored.  Rules
+ * 1-3 (mid-stream TCP shown turned round, non-IP keys as stored, no TIME
+ * section as times of 0) are those of ../common/raview.h, which the ra
+ * program's filter applies too; they work on a copy of the record on the
+ * stack.  The text output adds its own:
  *
- * 1. Mid-stream TCP (argus-record-format.md 6a): an IPv4 TCP record with TCP
- *    state (a NETWORK TCP section) but neither SYN nor SYN/ACK seen, whose
- *    source port looks like a server's, is shown the other way round:
- *    addresses, ports and every per-direction counter and attribute swap,
- *    and the dir column reads "<?>", "<?" or "?>" from the swapped counts.
- *    A port looks like a server's when it is below 1024 or named for tcp in
- *    the services database (ra reads /etc/services at run time); when both
- *    ports do, the lower one is the server's.  IPv6, UDP and TCP without a
- *    state section are never swapped.  The TCP status word is not swapped
- *    (ra's flgs column keeps its src/dst letters), and the loads are those
- *    of the stored record (ra computes them before it swaps).
- * 2. Non-IP Ethernet keys: ra ignores the reversed-key bit (subtype 0x40),
- *    so the key is shown as stored (the reader turned it round).
- * 3. A flow record without a TIME section shows times of 0.
+ * 1a. On a record turned round by rule 1 the dir column reads "<?>", "<?"
+ *    or "?>" from the swapped counts, and the loads are those of the stored
+ *    record (ra computes them before it swaps).
  * 4. A flow record of one packet shows its last time as its start time
  *    and a duration of 0 in the stime and dur columns (not in runtime,
  *    mean ...), whatever its TIME section says, unless an ICMP error was
@@ -383,117 +374,6 @@ static const char *named_port(struct text_stream *t, const struct argus_record *
  *    bytes 0 when not measured; tcprtt, synack and ackdat 0.000000 when
  *    the record has no TCP timing (UDP, ICMP ...).  The true values are in
  *    the csv and json outputs. */
-
-/* ra's server-port test, cached per port. */
-static int server_port(struct text_stream *t, unsigned port)
-{
-	unsigned byte = port >> 3;
-	uint8_t bit = (uint8_t)(1u << (port & 7u));
-
-	if (port < 1024)
-		return 1;
-	if (!(t->svc_known[byte] & bit)) {
-		struct servent se, *res = NULL;
-		char buf[1024];
-
-		t->svc_known[byte] |= bit;
-		if (getservbyport_r(htons((uint16_t)port), "tcp", &se, buf, sizeof buf, &res) == 0 &&
-		    res)
-			t->svc_yes[byte] |= bit;
-	}
-	return (t->svc_yes[byte] & bit) != 0;
-}
-
-static int ra_swaps_tcp(struct text_stream *t, const struct argus_record *r)
-{
-	const struct argus_flow_key *k = &r->key;
-
-	if (!(r->present & ARGUS_HAS_FLOW) || !(r->present & ARGUS_HAS_TCP) ||
-	    k->family != ARGUS_KEY_IPV4 || k->proto != 6 ||
-	    (r->tcp.status & (ARGUS_TCP_SAW_SYN | ARGUS_TCP_SAW_SYN_SENT)) ||
-	    !server_port(t, k->sport))
-		return 0;
-	return k->sport < k->dport || !server_port(t, k->dport);
-}
-
-#define SWAP(type, a, b)                                                                         \
-	do {                                                                                     \
-		type swap_tmp_ = (a);                                                            \
-		(a) = (b);                                                                       \
-		(b) = swap_tmp_;                                                                 \
-	} while (0)
-
-#define SWAP_ARRAY(a, b)                                                                         \
-	do {                                                                                     \
-		uint8_t swap_buf_[sizeof(a)];                                                    \
-		memcpy(swap_buf_, (a), sizeof swap_buf_);                                        \
-		memcpy((a), (b), sizeof swap_buf_);                                              \
-		memcpy((b), swap_buf_, sizeof swap_buf_);                                        \
-	} while (0)
-
-static uint8_t swap_bits(uint8_t v, uint8_t s, uint8_t d)
-{
-	uint8_t out = (uint8_t)(v & ~(s | d));
-
-	if (v & s)
-		out |= d;
-	if (v & d)
-		out |= s;
-	return out;
-}
-
-static void swap_key(struct argus_flow_key *k)
-{
-	SWAP_ARRAY(k->saddr, k->daddr);
-	SWAP(uint16_t, k->sport, k->dport);
-}
-
-/* Turn V round: what the destination did becomes the source's. */
-static void swap_directions(struct argus_record *v)
-{
-	swap_key(&v->key);
-	SWAP(uint64_t, v->spkts, v->dpkts);
-	SWAP(uint64_t, v->sbytes, v->dbytes);
-	SWAP(uint64_t, v->sappbytes, v->dappbytes);
-	SWAP(struct argus_ipattr, v->sattr, v->dattr);
-	SWAP_ARRAY(v->smac, v->dmac);
-	SWAP(uint16_t, v->svlan, v->dvlan);
-	v->vlan_valid = swap_bits(v->vlan_valid, 0x01, 0x02);
-	SWAP(struct argus_tcp_dir, v->tcp.src, v->tcp.dst);
-	SWAP(struct argus_jitter, v->sjit, v->djit);
-	SWAP(uint16_t, v->spsize_min, v->dpsize_min);
-	SWAP(uint16_t, v->spsize_max, v->dpsize_max);
-	SWAP(uint8_t, v->n_smpls, v->n_dmpls);
-	SWAP_ARRAY(v->smpls, v->dmpls);
-	SWAP(uint16_t, v->suser_len, v->duser_len);
-	SWAP_ARRAY(v->suser, v->duser);
-}
-
-/* The record as ra shows it: REC itself, or VIEW made from it. */
-static const struct argus_record *ra_view(struct text_stream *t, const struct argus_record *rec,
-					  struct argus_record *view)
-{
-	int unswap_ether, swap_tcp, no_time;
-
-	if (rec->kind != ARGUS_RECORD_FLOW)
-		return rec;
-	unswap_ether = rec->reversed && (rec->present & ARGUS_HAS_FLOW) &&
-		       rec->key.family == ARGUS_KEY_ETHER;
-	swap_tcp = ra_swaps_tcp(t, rec);
-	no_time = !(rec->present & ARGUS_HAS_TIME);
-	if (!unswap_ether && !swap_tcp && !no_time)
-		return rec;
-	*view = *rec;
-	if (unswap_ether)
-		swap_key(&view->key);
-	if (swap_tcp)
-		swap_directions(view);
-	if (no_time) {
-		view->present |= ARGUS_HAS_TIME;
-		view->stime_us = view->ltime_us = 0;
-	}
-	return view;
-}
 
 /* Rule 4: a record of one packet shows start = last in stime and dur. */
 static int ra_one_packet(const struct argus_record *r)
@@ -520,7 +400,7 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 		return 0;
 	if (!t->title_done && write_title(t) != 0)
 		return argus_outbuf_error(&t->out, err, errlen);
-	rec = ra_view(t, rec, &view);
+	rec = argus_raview_of(&t->view, rec, &view);
 	one_packet = ra_one_packet(rec);
 
 	for (i = 0; i < t->n; i++) {
