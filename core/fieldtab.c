@@ -27,6 +27,7 @@
 #define IPPROTO_NUM_TCP 6
 #define IPPROTO_NUM_UDP 17
 #define IPPROTO_NUM_ICMPV6 58
+#define IPPROTO_NUM_ESP 50
 
 #define ETHERTYPE_RARP_NUM 0x8035
 
@@ -551,6 +552,13 @@ static int get_port(const struct argus_record *r, struct argus_value *v, int dst
 		if (k->family != ARGUS_KEY_IPV6)
 			return absent(v);
 		return put_uint(v, dst ? ARGUS_ICMP_CODE(k) : ARGUS_ICMP_TYPE(k));
+	case IPPROTO_NUM_ESP:
+		/* the SPI as dport; ra 3.0.8 prints its high half as 0x2020 */
+		if (!dst || k->family != ARGUS_KEY_IPV4)
+			return absent(v);
+		put_uint(v, (uint32_t)k->sport << 16 | k->dport);
+		snprintf(v->s, sizeof v->s, "0x2020%04x", (unsigned)k->dport);
+		return 1;
 	default:
 		return absent(v);
 	}

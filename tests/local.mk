@@ -56,7 +56,7 @@ tests_unit_test_filter_ra_LDADD = $(UNIT_LDADD)
 
 tests_unit_test_decoders_SOURCES = tests/unit/test_decoders.c plugins/decoders/tcp/tcp.c \
 	plugins/decoders/udp/udp.c plugins/decoders/icmp/icmp.c plugins/decoders/arp/arp.c \
-	plugins/decoders/igmp/igmp.c
+	plugins/decoders/igmp/igmp.c plugins/decoders/esp/esp.c
 tests_unit_test_decoders_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_decoders_LDADD = $(UNIT_LDADD)
 

@@ -1,6 +1,7 @@
 # Decoder modules: plugins/decoders/NAME.la built from plugins/decoders/NAME/.
 plugindecoders_LTLIBRARIES += plugins/decoders/tcp.la plugins/decoders/udp.la \
-	plugins/decoders/icmp.la plugins/decoders/arp.la plugins/decoders/igmp.la
+	plugins/decoders/icmp.la plugins/decoders/arp.la plugins/decoders/igmp.la \
+	plugins/decoders/esp.la
 
 plugins_decoders_tcp_la_SOURCES = plugins/decoders/tcp/tcp.c
 plugins_decoders_tcp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
@@ -16,3 +17,6 @@ plugins_decoders_arp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 plugins_decoders_igmp_la_SOURCES = plugins/decoders/igmp/igmp.c
 plugins_decoders_igmp_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+plugins_decoders_esp_la_SOURCES = plugins/decoders/esp/esp.c
+plugins_decoders_esp_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -20,6 +20,7 @@ const struct argus_plugin *udp_LTX_argus_plugin_entry(void);
 const struct argus_plugin *icmp_LTX_argus_plugin_entry(void);
 const struct argus_plugin *arp_LTX_argus_plugin_entry(void);
 const struct argus_plugin *igmp_LTX_argus_plugin_entry(void);
+const struct argus_plugin *esp_LTX_argus_plugin_entry(void);
 
 /* ---- a minimal host --------------------------------------------------------- */
 
@@ -51,7 +52,7 @@ struct mod {
 };
 
 struct fix {
-	struct mod tcp, udp, icmp, arp, igmp;
+	struct mod tcp, udp, icmp, arp, igmp, esp;
 };
 
 static void mod_open(struct mod *m, const struct argus_plugin *pl)
@@ -76,6 +77,7 @@ static int setup(void **state)
 	mod_open(&f->icmp, icmp_LTX_argus_plugin_entry());
 	mod_open(&f->arp, arp_LTX_argus_plugin_entry());
 	mod_open(&f->igmp, igmp_LTX_argus_plugin_entry());
+	mod_open(&f->esp, esp_LTX_argus_plugin_entry());
 	*state = f;
 	return 0;
 }
@@ -89,6 +91,7 @@ static int teardown(void **state)
 	f->icmp.pl->fini(f->icmp.st);
 	f->arp.pl->fini(f->arp.st);
 	f->igmp.pl->fini(f->igmp.st);
+	f->esp.pl->fini(f->esp.st);
 	free(f);
 	return 0;
 }
@@ -1358,6 +1361,28 @@ static void test_igmp_group_key(void **state)
 	}
 }
 
+/* ESP flows are keyed on the SPI (sport:dport), as Argus 3.0.8 keys them. */
+static void test_esp_spi_key(void **state)
+{
+	struct fix *f = *state;
+	const struct mod *m = &f->esp;
+	struct argus_flow_key key;
+	struct pkt k;
+	uint8_t esp[12] = { 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef };
+
+	mk_ip4(&k, 1, CLI, SRV, 50, esp, 12, 0, -1, 1);
+	memset(&key, 0, sizeof key);
+	assert_int_equal(m->ops->key(m->st, &k.p, &key), 0);
+	assert_int_equal(key.sport, 0x1234);
+	assert_int_equal(key.dport, 0x5678);
+	assert_int_equal(m->ops->payload_offset(m->st, &k.p), 8);
+	for (uint32_t len = 0; len < 4; len++) {
+		mk_ip4(&k, 1, CLI, SRV, 50, esp, len, 0, -1, 1);
+		memset(&key, 0, sizeof key);
+		assert_int_equal(m->ops->key(m->st, &k.p, &key), ARGUS_EFORMAT);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1380,6 +1405,7 @@ int main(void)
 		cmocka_unit_test(test_related_tcp_icmp),
 		cmocka_unit_test(test_related_ipv6),
 		cmocka_unit_test(test_igmp_group_key),
+		cmocka_unit_test(test_esp_spi_key),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -152,6 +152,9 @@ static int d_flow(struct dctx *c, unsigned st, unsigned q, const uint8_t *b, siz
 		} else if (k->proto == 1) {
 			k->sport = (uint16_t)(b[10] << 8 | b[11]);
 			k->dport = ab_get16(b + 12);
+		} else if (k->proto == 50) {
+			k->sport = ab_get16(b + 12); /* ESP: the SPI */
+			k->dport = ab_get16(b + 14);
 		} else {
 			k->sport = ab_get16(b + 10);
 			k->dport = ab_get16(b + 12);

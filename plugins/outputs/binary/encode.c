@@ -153,6 +153,11 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 			b[11] = ARGUS_ICMP_CODE(k);
 			ab_put16(b + 12, k->dport);
 			b[14] = b[15] = 0;
+		} else if (k->proto == 50) {
+			/* ESP: the SPI (sport:dport) in bytes 12-15, as Argus writes it */
+			b[10] = b[11] = 0;
+			ab_put16(b + 12, k->sport);
+			ab_put16(b + 14, k->dport);
 		} else {
 			ab_put16(b + 10, k->sport);
 			ab_put16(b + 12, k->dport);
