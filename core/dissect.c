@@ -182,7 +182,10 @@ static res_t dissect_ipv6(const uint8_t *p, uint32_t len, struct argus_packet *p
 	uint32_t plen, off = 40;
 	uint8_t nh;
 
-	if (len < 40 || (p[0] >> 4) != 6)
+	/* the version nibble is not checked: the Ethernet type (or, on raw
+	 * links, that nibble itself) already chose IPv6, and Argus keys a
+	 * packet with a wrong version as IPv6 too */
+	if (len < 40)
 		return ARGUS_DISSECT_MALFORMED;
 	pkt->ip_version = 6;
 	/* What Argus reports as the IPv6 TOS: bits 4-11 of the first word
