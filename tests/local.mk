@@ -104,6 +104,7 @@ EXTRA_DIST += tests/integration/corrupt.sh tests/integration/roundtrip.sh
 TESTS += tests/interop/golden.sh
 EXTRA_DIST += tests/interop/agree tests/interop/golden.sh tests/interop/golden.conf \
 	tests/interop/known-differences.txt tests/interop/timing-differences.txt \
+	tests/interop/corpus-report.txt \
 	tests/interop/README.md
 
 # Issue 5: the ra filter language against Debian's ra, the parser's fuzz
