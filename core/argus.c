@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 #include "capture.h"
 #include "cmdline.h"
 #include "conf.h"
+#include "daemon.h"
 #include "log.h"
 #include "monitor.h"
 #include "progress.h"
@@ -25,17 +28,38 @@
 #define EXIT_USAGE 2
 #define MAX_INPUTS 256
 #define SYSTEM_CONF "/etc/argus.conf"
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reopen_requested;
 static char *bpf; /* the capture filter text, freed at exit */
 static struct argus_capture *current_capture;
+/* the output as opened again on SIGHUP (inside the chroot, if any) */
+static char reopen_path[PATH_MAX];
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		reopen_requested = 1;
+	else
+		stop_requested = 1;
 	if (current_capture)
 		argus_capture_break(current_capture);
+}
+
+/* SIGHUP: the output file was renamed (logrotate); start a new one. */
+static void reopen_output(struct argus_monitor *mon)
+{
+	char err[1700];
+
+	reopen_requested = 0;
+	if (strcmp(reopen_path, "-") == 0)
+		return;
+	if (argus_monitor_reopen(mon, reopen_path, err, sizeof err) != 0)
+		argus_log(ARGUS_LOG_ERROR, "SIGHUP: %s", err);
+	else
+		argus_log(ARGUS_LOG_INFO, "SIGHUP: %s reopened", reopen_path);
 }
 
 static void free_bpf(void)
@@ -67,6 +91,9 @@ static void usage(FILE *out)
 		"  -s SNAPLEN    live capture length (default 65535)\n"
 		"  -p            live capture without promiscuous mode\n"
 		"  -q            no progress line\n"
+		"  -d            run as a daemon (needs -i and -w FILE)\n"
+		"  -u USER, -g GROUP  run as USER/GROUP once the capture and output are open\n"
+		"  -c DIR        chroot to DIR (the output file name is taken inside DIR)\n"
 		"  -L, --plugin-dir DIR  look for plugins in DIR first\n"
 		"  --list-plugins        list the plugins found and exit\n"
 		"  -h, --help    this text;  --version  print the version\n"
@@ -186,6 +213,8 @@ static int run_source(struct argus_monitor *mon, struct argus_capture *cap, int 
 	current_capture = cap;
 	while (!stop_requested && !argus_monitor_failed(mon)) {
 		int eof;
+		if (reopen_requested)
+			reopen_output(mon);
 		int n = argus_capture_dispatch(cap, argus_monitor_packet, mon, &eof, err, sizeof err);
 		if (n < 0) {
 			argus_progress_end(&prog);
@@ -228,6 +257,11 @@ int main(int argc, char **argv)
 	size_t n_inputs = 0;
 	const char *iface = NULL, *outpath = NULL, *format = "binary", *decoders = NULL;
 	const char *srcid_text = NULL, *conf_files[16], *out_filter = NULL;
+	const char *user = NULL, *group = NULL, *chroot_dir = NULL, *open_path;
+	char pid_path[PATH_MAX] = "", open_buf[PATH_MAX];
+	int daemon_mode = -1, set_pid = 0, ready_fd = -1, setup_failed;
+	struct argus_ids ids;
+	struct argus_capture live;
 	const struct argus_module *filter_mod = NULL;
 	void *filter_prog = NULL;
 	size_t n_conf = 0;
@@ -244,7 +278,7 @@ int main(int argc, char **argv)
 
 	argus_log_set_program(argv[0]);
 	atexit(free_bpf);
-	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:", longopts,
+	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:u:g:c:", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'r':
@@ -350,8 +384,17 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'd':
-			argus_log(ARGUS_LOG_ERROR, "-%c is not supported yet", opt);
-			return EXIT_USAGE;
+			daemon_mode = 1;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'g':
+			group = optarg;
+			break;
+		case 'c':
+			chroot_dir = optarg;
+			break;
 		default:
 			fprintf(stderr, "Try 'argus --help' for the options.\n");
 			return EXIT_USAGE;
@@ -404,6 +447,16 @@ int main(int argc, char **argv)
 	if (user_len < 0 &&
 	    config_number("ARGUS_CAPTURE_DATA_LEN", 0, 0, ARGUS_USERDATA_MAX, &user_len) != 0)
 		return EXIT_USAGE;
+	if (daemon_mode < 0 && config_flag("ARGUS_DAEMON", 0, &daemon_mode) != 0)
+		return EXIT_USAGE;
+	if (config_flag("ARGUS_SET_PID", 0, &set_pid) != 0)
+		return EXIT_USAGE;
+	if (!user)
+		user = argus_config_get("ARGUS_SETUSER_ID");
+	if (!group)
+		group = argus_config_get("ARGUS_SETGROUP_ID");
+	if (!chroot_dir)
+		chroot_dir = argus_config_get("ARGUS_CHROOT_DIR");
 	if (!bpf && argus_config_get("ARGUS_FILTER"))
 		bpf = strdup(argus_config_get("ARGUS_FILTER"));
 	if (n_inputs == 0 && !iface) {
@@ -414,6 +467,66 @@ int main(int argc, char **argv)
 		argus_log(ARGUS_LOG_ERROR, "-r and -i cannot be combined");
 		return EXIT_USAGE;
 	}
+	if (daemon_mode && (!iface || strcmp(outpath, "-") == 0)) {
+		argus_log(ARGUS_LOG_ERROR, "-d: a daemon needs -i INTERFACE and -w FILE (not stdout)");
+		return EXIT_USAGE;
+	}
+	if (chroot_dir && !iface) {
+		argus_log(ARGUS_LOG_ERROR, "-c: chroot is supported with live capture (-i) only");
+		return EXIT_USAGE;
+	}
+	if (chroot_dir && chroot_dir[0] != '/') {
+		argus_log(ARGUS_LOG_ERROR, "-c %s: the chroot folder must be an absolute path",
+			  chroot_dir);
+		return EXIT_USAGE;
+	}
+	if (argus_ids_lookup(user, group, &ids, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return EXIT_USAGE;
+	}
+	/* where the output is opened now, and again on SIGHUP once chdir'd to
+	 * / or chroot'ed (Argus: -w names are taken inside the chroot) */
+	open_path = outpath;
+	if (strcmp(outpath, "-") != 0) {
+		char cwd[PATH_MAX];
+		int n;
+		if (chroot_dir) {
+			n = snprintf(reopen_path, sizeof reopen_path, "%s%s",
+				     outpath[0] == '/' ? "" : "/", outpath);
+			if (n > 0 && (size_t)n < sizeof reopen_path)
+				n = snprintf(open_buf, sizeof open_buf, "%s%s", chroot_dir, reopen_path);
+			open_path = open_buf;
+		} else if (outpath[0] != '/' && getcwd(cwd, sizeof cwd)) {
+			n = snprintf(reopen_path, sizeof reopen_path, "%s/%s", cwd, outpath);
+		} else {
+			n = snprintf(reopen_path, sizeof reopen_path, "%s", outpath);
+		}
+		if (n < 0 || (size_t)n >= sizeof reopen_path) {
+			argus_log(ARGUS_LOG_ERROR, "-w %s: path too long", outpath);
+			return EXIT_USAGE;
+		}
+	} else {
+		snprintf(reopen_path, sizeof reopen_path, "-");
+	}
+	if (set_pid) {
+		const char *dir = argus_config_get("ARGUS_PID_PATH");
+		int n;
+		if (!dir)
+			dir = "/var/run";
+		/* Argus's name: argus.IFACE.pid */
+		n = iface ? snprintf(pid_path, sizeof pid_path, "%s/argus.%s.pid", dir, iface)
+			  : snprintf(pid_path, sizeof pid_path, "%s/argus.pid", dir);
+		if (n < 0 || (size_t)n >= sizeof pid_path || (iface && strchr(iface, '/'))) {
+			argus_log(ARGUS_LOG_ERROR, "ARGUS_PID_PATH: bad pid file name");
+			return EXIT_USAGE;
+		}
+		if (argus_pidfile_check(pid_path, err, sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			return 1;
+		}
+	}
+	if (daemon_mode)
+		umask(027);
 	if (strcmp(outpath, "-") == 0 && strcmp(format, "binary") == 0 && isatty(STDOUT_FILENO)) {
 		argus_log(ARGUS_LOG_ERROR,
 			  "will not write binary records to a terminal: use -w FILE, or pipe into ra");
@@ -488,9 +601,10 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (argus_monitor_start(&mon, &cfg, format, outpath, err, sizeof err) != 0) {
+	if (argus_monitor_start(&mon, &cfg, format, open_path, err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();
@@ -503,18 +617,47 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (iface) {
-		struct argus_capture cap;
-		if (argus_capture_open_live(&cap, iface, bpf, (int)snaplen, promisc, err,
-					    sizeof err) != 0) {
+	memset(&live, 0, sizeof live);
+	if (iface && argus_capture_open_live(&live, iface, bpf, (int)snaplen, promisc, err,
+					     sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		status = 1;
+	}
+	/* everything is open: detach, pid file, chroot, drop privileges;
+	 * until the daemon reports ready its errors still reach the terminal */
+	if (status == 0 && daemon_mode) {
+		if (argus_daemon_detach(&ready_fd, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			status = 1;
 		} else {
-			status |= run_source(&mon, &cap, quiet);
-			argus_capture_close(&cap);
+			argus_log_open_syslog();
 		}
 	}
-	for (size_t i = 0; i < n_inputs && !stop_requested && !argus_monitor_failed(&mon); i++) {
+	if (status == 0 && set_pid && argus_pidfile_write(pid_path, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		status = 1;
+	}
+	if (status == 0 && chroot_dir && argus_chroot(chroot_dir, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		status = 1;
+	}
+	if (status == 0 && argus_drop_privileges(&ids, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		status = 1;
+	}
+	if (ready_fd >= 0) {
+		argus_daemon_ready(ready_fd, status);
+		if (status == 0)
+			argus_log_use_syslog(1);
+	}
+	setup_failed = status != 0;
+	if (iface && live.pcap) {
+		if (status == 0)
+			status |= run_source(&mon, &live, quiet);
+		argus_capture_close(&live);
+	}
+	for (size_t i = 0; i < n_inputs && !setup_failed && !stop_requested &&
+			   !argus_monitor_failed(&mon); i++) {
 		struct argus_capture cap;
 		if (argus_capture_open_file(&cap, inputs[i], bpf, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
@@ -543,5 +686,6 @@ int main(int argc, char **argv)
 	free_out_filter(filter_mod, filter_prog);
 	argus_registry_fini();
 	argus_config_clear();
+	argus_pidfile_remove();
 	return status;
 }

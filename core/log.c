@@ -12,7 +12,7 @@
 
 static const char *log_program = "argus";
 static int log_level = ARGUS_LOG_WARNING;
-static int log_syslog;
+static int log_syslog, log_opened;
 
 void argus_log_set_program(const char *name)
 {
@@ -27,10 +27,18 @@ const char *argus_log_program(void) { return log_program; }
 
 void argus_log_set_level(int level) { log_level = level; }
 
+void argus_log_open_syslog(void)
+{
+	/* connect now: after a chroot /dev/log may be out of reach */
+	if (!log_opened)
+		openlog(log_program, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_opened = 1;
+}
+
 void argus_log_use_syslog(int on)
 {
-	if (on && !log_syslog)
-		openlog(log_program, LOG_PID, LOG_DAEMON);
+	if (on)
+		argus_log_open_syslog();
 	log_syslog = on;
 }
 

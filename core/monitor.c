@@ -145,6 +145,37 @@ void argus_monitor_idle(struct argus_monitor *m, int64_t now_us)
 
 int argus_monitor_failed(const struct argus_monitor *m) { return m->out.failed != 0; }
 
+int argus_monitor_reopen(struct argus_monitor *m, const char *path, char *err, size_t errlen)
+{
+	struct argus_outsink next;
+	const char *old_name = m->opts.name;
+	char cerr[1600] = "";
+	int rc;
+
+	if (m->out.failed) {
+		snprintf(err, errlen, "%s", m->err);
+		return -1;
+	}
+	m->opts.name = path;
+	/* append: a SIGHUP without a rename must not wipe the file */
+	if (argus_outsink_open_mode(&next, m->out.format, path, &m->opts, 1, err, errlen) != 0) {
+		m->opts.name = old_name;
+		return -1;
+	}
+	rc = argus_outsink_close(&m->out, cerr, sizeof cerr);
+	m->out = next;
+	if (emit_mar(m, ARGUS_CAUSE_START, wall_us()) != 0) {
+		snprintf(err, errlen, "%s", m->err);
+		return -1;
+	}
+	if (rc != 0) {
+		/* the new file is fine; say what happened to the old one */
+		snprintf(err, errlen, "closing the previous output: %s", cerr);
+		return -1;
+	}
+	return 0;
+}
+
 int argus_monitor_finish(struct argus_monitor *m, char *err, size_t errlen)
 {
 	int rc;

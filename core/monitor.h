@@ -37,6 +37,13 @@ void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const
 /* Live capture with no packets: let wall-clock time run the timers. */
 void argus_monitor_idle(struct argus_monitor *m, int64_t now_us);
 int argus_monitor_failed(const struct argus_monitor *m);
+/* SIGHUP: open PATH anew (the old file was renamed; if it was not, the new
+ * stream is appended to it), then flush and close
+ * the old stream, and start the new one with a start MAR.  Records pending
+ * in the flow table go to the new file, so none is lost or written twice.
+ * If PATH cannot be opened the old stream is kept.  PATH must outlive the
+ * stream.  0, or -1 with the message in err. */
+int argus_monitor_reopen(struct argus_monitor *m, const char *path, char *err, size_t errlen);
 /* Flush every flow, write the closing MAR, close the output; returns 0 or
  * the output error (message in err). */
 int argus_monitor_finish(struct argus_monitor *m, char *err, size_t errlen);

@@ -29,6 +29,13 @@ int argus_outsink_default_fields(const char *format, const struct argus_field **
 int argus_outsink_open(struct argus_outsink *s, const char *format, const char *path,
 		       const struct argus_output_opts *opts, char *err, size_t errlen)
 {
+	return argus_outsink_open_mode(s, format, path, opts, 0, err, errlen);
+}
+
+int argus_outsink_open_mode(struct argus_outsink *s, const char *format, const char *path,
+			    const struct argus_output_opts *opts, int append, char *err,
+			    size_t errlen)
+{
 	const struct argus_module *m;
 	char perr[512] = "";
 	int rc;
@@ -44,7 +51,8 @@ int argus_outsink_open(struct argus_outsink *s, const char *format, const char *
 	if (strcmp(path, "-") == 0) {
 		s->fd = STDOUT_FILENO;
 	} else {
-		s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		s->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC),
+			     0644);
 		if (s->fd < 0) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			return ARGUS_EIO;

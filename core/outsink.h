@@ -21,6 +21,11 @@ struct argus_outsink {
  * err on failure ("out.argus: Permission denied", "no output module 'x'"). */
 int argus_outsink_open(struct argus_outsink *s, const char *format, const char *path,
 		       const struct argus_output_opts *opts, char *err, size_t errlen);
+/* The same; APPEND keeps what PATH holds (a reopen on SIGHUP) instead of
+ * replacing it. */
+int argus_outsink_open_mode(struct argus_outsink *s, const char *format, const char *path,
+			    const struct argus_output_opts *opts, int append, char *err,
+			    size_t errlen);
 int argus_outsink_write(struct argus_outsink *s, const struct argus_record *rec, char *err,
 			size_t errlen);
 int argus_outsink_flush(struct argus_outsink *s, char *err, size_t errlen);

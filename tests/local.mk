@@ -118,3 +118,7 @@ tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c plugins/filters/ra/ra.
 	plugins/filters/ra/lexer.c plugins/filters/ra/parser.c plugins/filters/ra/eval.c \
 	plugins/filters/ra/ast.h plugins/filters/ra/lexer.h
 tests_fuzz_fuzz_filter_CFLAGS = $(AM_CFLAGS)
+
+# Issue 6: daemon operation (-d, pid file, SIGHUP rotation, -u nobody); root only.
+TESTS += tests/integration/daemon.sh
+EXTRA_DIST += tests/integration/daemon.sh
