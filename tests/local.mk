@@ -122,3 +122,7 @@ tests_fuzz_fuzz_filter_CFLAGS = $(AM_CFLAGS)
 # Issue 6: daemon operation (-d, pid file, SIGHUP rotation, -u nobody); root only.
 TESTS += tests/integration/daemon.sh
 EXTRA_DIST += tests/integration/daemon.sh
+
+# Issue 6: live capture in ../shared/tools/netns-lab.sh beside tcpdump (root).
+TESTS += tests/integration/netns.sh
+EXTRA_DIST += tests/integration/netns.sh
