@@ -87,7 +87,7 @@ EXTRA_DIST += tests/integration/lib.sh tests/integration/cli.sh \
 # seed corpus and the golden and hand-made streams (tests/fuzz/README.md).
 check_PROGRAMS += tests/fuzz/fuzz_record_reader
 TESTS += tests/fuzz/fuzz_record_reader
-tests_fuzz_fuzz_record_reader_SOURCES = tests/fuzz/fuzz_record_reader.c \
+tests_fuzz_fuzz_record_reader_SOURCES = tests/fuzz/fuzz_record_reader.c tests/fuzz/replay.h \
 	plugins/outputs/binary/binary.c plugins/outputs/binary/encode.c \
 	plugins/outputs/binary/decode.c plugins/outputs/binary/wire.h
 tests_fuzz_fuzz_record_reader_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
@@ -114,7 +114,7 @@ tests_unit_test_filter_ra_LDFLAGS = -Wl,--wrap=malloc -Wl,--wrap=calloc \
 TESTS += tests/integration/filter-ra.sh tests/fuzz/fuzz_filter
 EXTRA_DIST += tests/integration/filter-ra.sh tests/fuzz/corpus-filter
 check_PROGRAMS += tests/fuzz/fuzz_filter
-tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c plugins/filters/ra/ra.c \
+tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c tests/fuzz/replay.h plugins/filters/ra/ra.c \
 	plugins/filters/ra/lexer.c plugins/filters/ra/parser.c plugins/filters/ra/eval.c \
 	plugins/filters/ra/ast.h plugins/filters/ra/lexer.h
 tests_fuzz_fuzz_filter_CFLAGS = $(AM_CFLAGS)

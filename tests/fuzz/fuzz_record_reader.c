@@ -18,7 +18,6 @@
  * target once and reports in TAP: `make check` runs it as a regression test.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -169,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef ARGUS_FUZZ_LIBFUZZER
+#include "replay.h"
 /* ---- replay: a plain program for make check -------------------------------------- */
 
 #define REPLAY_MAX_INPUT (8u << 20)
@@ -206,64 +206,10 @@ static int run_file(const char *path)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Run PATH (a file, or every file in a directory); count the inputs. */
 static int run_path(const char *path, unsigned *count)
 {
-	struct stat st;
-	struct dirent *e;
-	char **names = NULL, full[4096];
-	size_t n = 0, cap = 0, i;
-	DIR *d;
-	int rc = 0;
-
-	if (stat(path, &st) != 0)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		if (run_file(path) != 0)
-			return -1;
-		(*count)++;
-		return 0;
-	}
-	if (!(d = opendir(path)))
-		return -1;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **more = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof *names);
-
-			if (!more) {
-				rc = -1;
-				break;
-			}
-			names = more;
-		}
-		if (!(names[n] = strdup(e->d_name))) {
-			rc = -1;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, cmp_names);
-	for (i = 0; i < n; i++) {
-		snprintf(full, sizeof full, "%s/%s", path, names[i]);
-		if (rc == 0 && stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (run_file(full) != 0)
-				rc = -1;
-			else
-				(*count)++;
-		}
-		free(names[i]);
-	}
-	free(names);
-	return rc;
+	return replay_path(path, run_file, count);
 }
 
 int main(int argc, char **argv)
