@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "cmdline.h"
 #include "conf.h"
 #include "daemon.h"
+#include "ifspec.h"
 #include "log.h"
 #include "monitor.h"
 #include "progress.h"
@@ -28,6 +31,7 @@
 #define EXIT_USAGE 2
 #define MAX_INPUTS 256
 #define SYSTEM_CONF "/etc/argus.conf"
+#define REOPEN_INTERVAL_US 5000000 /* a failed interface is tried again this often */
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
@@ -35,6 +39,17 @@
 static volatile sig_atomic_t stop_requested, reopen_requested;
 static char *bpf; /* the capture filter text, freed at exit */
 static struct argus_capture *current_capture;
+
+/* A live interface and the flow table its packets go to. */
+struct live_source {
+	struct argus_capture cap;
+	struct argus_ifspec spec;
+	struct argus_monitor_input *input;
+	int64_t retry_at_us; /* capture failed: when to try to open it again */
+	uint64_t old_received, old_dropped; /* counts of earlier openings */
+};
+static struct live_source lives[ARGUS_IFSPEC_MAX];
+static size_t n_lives;
 /* the output as opened again on SIGHUP (inside the chroot, if any) */
 static char reopen_path[PATH_MAX];
 
@@ -73,7 +88,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: argus [options] [-] [capture filter]\n"
 		"  -r FILE       read packets from a pcap/pcapng file ('-' = stdin; repeatable)\n"
-		"  -i IFACE      capture live on IFACE\n"
+		"  -i IFACE[/SRCID]  capture live on IFACE (repeatable; 'any', 'all'); an\n"
+		"                interface with its own SRCID keeps its own flows\n"
 		"  -w FILE [\"FILTER\"]  write records to FILE ('-' = stdout, the default),\n"
 		"                only flow records matching the ra FILTER, if one is given\n"
 		"  -o FORMAT     output module: binary (default), csv, json, text\n"
@@ -90,14 +106,17 @@ static void usage(FILE *out)
 		"  -X            do not read " SYSTEM_CONF "\n"
 		"  -s SNAPLEN    live capture length (default 65535)\n"
 		"  -p            live capture without promiscuous mode\n"
+		"  -O            do not optimize the capture filter\n"
+		"  -b            print the compiled capture filter and exit\n"
 		"  -q            no progress line\n"
-		"  -d            run as a daemon (needs -i and -w FILE)\n"
+		"  -d            run as a daemon (live capture, needs -w FILE)\n"
 		"  -u USER, -g GROUP  run as USER/GROUP once the capture and output are open\n"
 		"  -c DIR        chroot to DIR (the output file name is taken inside DIR)\n"
 		"  -L, --plugin-dir DIR  look for plugins in DIR first\n"
 		"  --list-plugins        list the plugins found and exit\n"
 		"  -h, --help    this text;  --version  print the version\n"
-		"The capture filter (after an optional '-') is a libpcap (BPF) expression.\n");
+		"The capture filter (after an optional '-') is a libpcap (BPF) expression.\n"
+		"Without -r or -i, argus captures on the first interface that is up.\n");
 }
 
 static int parse_seconds(const char *opt, const char *text, uint32_t *out)
@@ -113,6 +132,13 @@ static int parse_seconds(const char *opt, const char *text, uint32_t *out)
 	}
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/* A text variable; an empty value counts as not set. */
+static const char *config_text(const char *key)
+{
+	const char *v = argus_config_get(key);
+	return v && *v ? v : NULL;
 }
 
 static int config_number(const char *key, long def, long min, long max, long *out)
@@ -147,11 +173,10 @@ static int config_flag(const char *key, int def, int *out)
 	return 0;
 }
 
-/* Load decoders: the named ones (-P) or every one installed. */
-static int load_decoders(struct argus_flowtable *ft, const char *list)
+/* Load the decoder modules: the named ones (-P) or every one installed. */
+static int load_decoders(const char *list)
 {
 	char err[1024];
-	size_t n = 0;
 
 	if (!list) {
 		size_t refused;
@@ -169,6 +194,15 @@ static int load_decoders(struct argus_flowtable *ft, const char *list)
 		}
 		free(copy);
 	}
+	return 0;
+}
+
+/* Give a flow table every loaded decoder. */
+static int attach_decoders(struct argus_flowtable *ft, int warn_if_none)
+{
+	char err[1024];
+	size_t n = 0;
+
 	for (size_t i = 0; i < argus_registry_count(); i++) {
 		const struct argus_module *m = argus_registry_at(i);
 		const struct argus_decoder_ops *ops;
@@ -188,7 +222,7 @@ static int load_decoders(struct argus_flowtable *ft, const char *list)
 		}
 		n++;
 	}
-	if (n == 0)
+	if (n == 0 && warn_if_none)
 		argus_log(ARGUS_LOG_WARNING,
 			  "no decoder plugins found: every flow is accounted as generic IP");
 	return 0;
@@ -201,21 +235,22 @@ static int64_t wall_now_us(void)
 	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/* Read one source to its end; 0 ok, 1 input error (reported). */
-static int run_source(struct argus_monitor *mon, struct argus_capture *cap, int quiet)
+/* Read one capture file to its end; 0 ok, 1 input error (reported). */
+static int run_file(struct argus_monitor *mon, struct argus_capture *cap, int quiet)
 {
 	struct argus_progress prog;
 	char err[1024];
 	uint64_t packets = 0;
 	int status = 0;
 
-	argus_progress_start(&prog, quiet || cap->live, cap->file_size, "packets");
+	argus_progress_start(&prog, quiet, cap->file_size, "packets");
 	current_capture = cap;
 	while (!stop_requested && !argus_monitor_failed(mon)) {
 		int eof;
 		if (reopen_requested)
 			reopen_output(mon);
-		int n = argus_capture_dispatch(cap, argus_monitor_packet, mon, &eof, err, sizeof err);
+		int n = argus_capture_dispatch(cap, argus_monitor_packet, argus_monitor_main_input(mon),
+					       &eof, err, sizeof err);
 		if (n < 0) {
 			argus_progress_end(&prog);
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
@@ -225,17 +260,242 @@ static int run_source(struct argus_monitor *mon, struct argus_capture *cap, int 
 		if (eof)
 			break;
 		packets += (uint64_t)n;
-		if (cap->live) {
-			argus_capture_stats(cap, &mon->pcap_received, &mon->pcap_dropped);
-			if (n == 0)
-				argus_monitor_idle(mon, wall_now_us());
-		} else {
-			argus_progress_update(&prog, argus_capture_offset(cap), packets);
-		}
+		argus_progress_update(&prog, argus_capture_offset(cap), packets);
 	}
 	current_capture = NULL;
 	argus_progress_end(&prog);
 	return status;
+}
+
+/* The kernel's counts over every interface and every opening of it. */
+static void update_capture_counts(struct argus_monitor *mon)
+{
+	uint64_t received = 0, dropped = 0;
+
+	for (size_t i = 0; i < n_lives; i++) {
+		uint64_t r, d;
+		argus_capture_stats(&lives[i].cap, &r, &d);
+		received += lives[i].old_received + r;
+		dropped += lives[i].old_dropped + d;
+	}
+	mon->pcap_received = received;
+	mon->pcap_dropped = dropped;
+}
+
+/* An interface failed (went down, vanished): keep what it counted, close
+ * it and try again later; the other interfaces and the flows go on. */
+static void live_source_failed(struct live_source *src, const char *why, int64_t now_us)
+{
+	uint64_t r, d;
+
+	argus_capture_stats(&src->cap, &r, &d);
+	src->old_received += r;
+	src->old_dropped += d;
+	argus_capture_close(&src->cap);
+	src->retry_at_us = now_us + REOPEN_INTERVAL_US;
+	argus_log(ARGUS_LOG_ERROR, "%s; capture stopped, trying to reopen %s every %d s", why,
+		  src->spec.name, REOPEN_INTERVAL_US / 1000000);
+}
+
+static void live_source_retry(struct live_source *src, const struct argus_live_opts *o,
+			      int64_t now_us)
+{
+	char err[1024];
+
+	if (argus_capture_open_live(&src->cap, src->spec.name, bpf, o, err, sizeof err) != 0) {
+		src->retry_at_us = now_us + REOPEN_INTERVAL_US;
+		return;
+	}
+	src->retry_at_us = 0;
+	argus_log(ARGUS_LOG_WARNING, "%s: capture reopened", src->spec.name);
+}
+
+/* Capture on every live interface until a signal stops us or the output
+ * fails; 0, or 1 if waiting for packets failed (reported). */
+static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
+{
+	struct pollfd pfd[ARGUS_IFSPEC_MAX];
+	size_t which[ARGUS_IFSPEC_MAX];
+	int64_t last_idle = wall_now_us();
+	char err[1024];
+
+	while (!stop_requested && !argus_monitor_failed(mon)) {
+		int64_t now = wall_now_us();
+		nfds_t nfds = 0;
+		int got = 0;
+
+		if (reopen_requested)
+			reopen_output(mon);
+		for (size_t i = 0; i < n_lives; i++) {
+			if (!lives[i].cap.pcap && now >= lives[i].retry_at_us)
+				live_source_retry(&lives[i], o, now);
+			if (lives[i].cap.pcap) {
+				pfd[nfds].fd = lives[i].cap.fd;
+				pfd[nfds].events = POLLIN;
+				pfd[nfds].revents = 0;
+				which[nfds++] = i;
+			}
+		}
+		if (poll(pfd, nfds, 100) < 0 && errno != EINTR) {
+			argus_log(ARGUS_LOG_ERROR, "waiting for packets: %s", strerror(errno));
+			return 1;
+		}
+		for (nfds_t k = 0; k < nfds; k++) {
+			struct live_source *src = &lives[which[k]];
+			int eof, n;
+			if (!pfd[k].revents)
+				continue;
+			n = argus_capture_dispatch(&src->cap, argus_monitor_packet, src->input, &eof,
+						   err, sizeof err);
+			if (n < 0)
+				live_source_failed(src, err, wall_now_us());
+			else
+				got += n;
+		}
+		update_capture_counts(mon);
+		/* quiet interfaces' flows must time out while others are busy */
+		now = wall_now_us();
+		if (got == 0 || now - last_idle >= 1000000) {
+			argus_monitor_idle(mon, now);
+			last_idle = now;
+		}
+	}
+	return 0;
+}
+
+static int config_size(const char *key, long def, long *out)
+{
+	const char *v = argus_config_get(key);
+	char *end, where[512];
+	long n;
+
+	*out = def;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		n = n > LONG_MAX >> 10 ? -1 : n << 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		n = n > LONG_MAX >> 20 ? -1 : n << 20, end++;
+	else if (*end == 'g' || *end == 'G')
+		n = n > LONG_MAX >> 30 ? -1 : n << 30, end++;
+	if (errno || end == v || *end || n < 65536 || n > INT_MAX) {
+		argus_config_where(key, where, sizeof where);
+		argus_log(ARGUS_LOG_ERROR, "%s%s: '%s' is not a size from 64k to 2047M", where, key,
+			  v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* argus -b: the compiled capture filter for the first source's link type. */
+static int print_capture_filter(const char *source, int live_mode,
+				const struct argus_live_opts *o)
+{
+	struct argus_capture cap;
+	char err[1024];
+	int rc;
+
+	rc = live_mode ? argus_capture_open_live(&cap, source, NULL, o, err, sizeof err)
+		       : argus_capture_open_file(&cap, source, NULL, o->optimize, err, sizeof err);
+	if (rc != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return 1;
+	}
+	rc = argus_capture_dump_filter(&cap, bpf, o->optimize, err, sizeof err);
+	if (rc != 0)
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+	argus_capture_close(&cap);
+	return rc != 0 ? EXIT_USAGE : 0;
+}
+
+/* One flow table per source id: interfaces without a tag share the main
+ * one (-e), like Argus's bonded interfaces. */
+static int add_live_sources(struct argus_monitor *mon, const struct argus_flowtable_config *cfg,
+			    const struct argus_ifspec *ifaces, size_t n_ifaces)
+{
+	char err[1024];
+
+	for (size_t i = 0; i < n_ifaces; i++) {
+		struct live_source *src = &lives[n_lives];
+		memset(src, 0, sizeof *src);
+		src->cap.fd = -1;
+		src->spec = ifaces[i];
+		src->input = argus_monitor_main_input(mon);
+		for (size_t j = 0; j < n_lives && ifaces[i].srcid[0]; j++)
+			if (strcmp(lives[j].spec.srcid, ifaces[i].srcid) == 0)
+				src->input = lives[j].input;
+		if (ifaces[i].srcid[0] && src->input == argus_monitor_main_input(mon)) {
+			struct argus_flowtable_config tagged = *cfg;
+			if (argus_srcid_parse(ifaces[i].srcid, &tagged.srcid, err, sizeof err) != 0) {
+				argus_log(ARGUS_LOG_ERROR, "-i %s: %s", ifaces[i].name, err);
+				return -1;
+			}
+			src->input = argus_monitor_add_table(mon, &tagged, err, sizeof err);
+			if (!src->input) {
+				argus_log(ARGUS_LOG_ERROR, "-i %s: %s", ifaces[i].name, err);
+				return -1;
+			}
+			if (attach_decoders(src->input->ft, 0) != 0)
+				return -1;
+		}
+		n_lives++;
+	}
+	return 0;
+}
+
+/* Argus 3 variables this argus has no use for. */
+static const char *const argus3_unimplemented[] = {
+	"ARGUS_ACCESS_PORT", "ARGUS_BIND_IP", "ARGUS_OUTPUT_STREAM",
+	"ARGUS_GENERATE_TCP_PERF_METRIC", "ARGUS_GENERATE_BIDIRECTIONAL_TIMESTAMPS",
+	"ARGUS_GENERATE_RESPONSE_TIME_DATA", "ARGUS_CAPTURE_FULL_CONTROL_DATA",
+	"ARGUS_TRACK_DUPLICATES", "ARGUS_SELF_SYNCHRONIZE", "ARGUS_KEYSTROKE",
+	"ARGUS_KEYSTROKE_CONF", "ARGUS_EVENT_DATA", "ARGUS_ENV", "ARGUS_MIN_SSF",
+	"ARGUS_MAX_SSF", "ARGUS_PACKET_CAPTURE_FILE", "ARGUS_PACKET_CAPTURE_ON_ERROR",
+	"ARGUS_TUNNEL_DISCOVERY", "ARGUS_DEBUG_LEVEL", "ARGUS_GENERATE_START_RECORDS",
+	"ARGUS_COLLECTOR", "ARGUS_JITTER_HISTOGRAM",
+};
+
+/* Variables argus reads in some modes only, so a run in another mode has
+ * not asked for them. */
+static const char *const argus_variables[] = {
+	"ARGUS_INTERFACE", "ARGUS_OUTPUT_FILE", "ARGUS_FLOW_STATUS_INTERVAL",
+	"ARGUS_MAR_STATUS_INTERVAL", "ARGUS_MONITOR_ID", "ARGUS_GENERATE_MAC_DATA",
+	"ARGUS_GENERATE_APPBYTE_METRIC", "ARGUS_GENERATE_JITTER_DATA",
+	"ARGUS_GENERATE_PACKET_SIZE", "ARGUS_CAPTURE_DATA_LEN", "ARGUS_DAEMON", "ARGUS_SET_PID",
+	"ARGUS_PID_PATH", "ARGUS_SETUSER_ID", "ARGUS_SETGROUP_ID", "ARGUS_CHROOT_DIR",
+	"ARGUS_FILTER", "ARGUS_GO_PROMISCUOUS", "ARGUS_FILTER_OPTIMIZER", "ARGUS_PCAP_IMMEDIATE",
+	"ARGUS_PCAP_BUF_SIZE", "ARGUS_MAX_FLOWS", "ARGUS_TIMEOUT_AT_STATUS",
+};
+
+static int in_list(const char *key, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(key, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void warn_unasked_variable(void *ctx, const char *key, const char *value,
+				  const char *file, unsigned line)
+{
+	(void)ctx;
+	if (in_list(key, argus_variables, sizeof argus_variables / sizeof argus_variables[0]))
+		return;
+	/* what every Argus 3 argus.conf says, and what this argus does */
+	if ((strcmp(key, "ARGUS_FLOW_TYPE") == 0 && strcasecmp(value, "Bidirectional") == 0) ||
+	    (strcmp(key, "ARGUS_FLOW_KEY") == 0 && strcasecmp(value, "CLASSIC_5_TUPLE") == 0))
+		return;
+	if (in_list(key, argus3_unimplemented,
+		    sizeof argus3_unimplemented / sizeof argus3_unimplemented[0]) ||
+	    strcmp(key, "ARGUS_FLOW_TYPE") == 0 || strcmp(key, "ARGUS_FLOW_KEY") == 0)
+		argus_log(ARGUS_LOG_WARNING, "%s: line %u: %s is not supported by this argus, ignored",
+			  file, line, key);
+	else
+		argus_log(ARGUS_LOG_WARNING, "%s: line %u: unknown variable %s, ignored", file, line,
+			  key);
 }
 
 static void free_out_filter(const struct argus_module *mod, void *prog)
@@ -255,17 +515,21 @@ int main(int argc, char **argv)
 	};
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs = 0;
-	const char *iface = NULL, *outpath = NULL, *format = "binary", *decoders = NULL;
+	struct argus_ifspec ifaces[ARGUS_IFSPEC_MAX];
+	size_t n_ifaces = 0;
+	const char *outpath = NULL, *format = "binary", *decoders = NULL;
 	const char *srcid_text = NULL, *conf_files[16], *out_filter = NULL;
 	const char *user = NULL, *group = NULL, *chroot_dir = NULL, *open_path;
 	char pid_path[PATH_MAX] = "", open_buf[PATH_MAX];
 	int daemon_mode = -1, set_pid = 0, ready_fd = -1, setup_failed;
 	struct argus_ids ids;
-	struct argus_capture live;
+	struct argus_live_opts live_opts;
 	const struct argus_module *filter_mod = NULL;
 	void *filter_prog = NULL;
 	size_t n_conf = 0;
-	int no_system_conf = 0, list_plugins = 0, quiet = 0, promisc = 1, want_mac = -1;
+	int no_system_conf = 0, list_plugins = 0, quiet = 0, promisc = -1, want_mac = -1;
+	int optimize = -1, immediate = 0, dump_filter = 0, live_mode;
+	long pcap_buffer = 0;
 	int want_app = -1, want_jitter = -1, want_psize = -1, at_status = 0;
 	long user_len = -1;
 	uint32_t status_interval = 0, mar_interval = 0, snaplen = 65535;
@@ -278,7 +542,7 @@ int main(int argc, char **argv)
 
 	argus_log_set_program(argv[0]);
 	atexit(free_bpf);
-	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:u:g:c:", longopts,
+	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:u:g:c:Ob", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'r':
@@ -289,7 +553,16 @@ int main(int argc, char **argv)
 			inputs[n_inputs++] = optarg;
 			break;
 		case 'i':
-			iface = optarg;
+			if (argus_ifspec_parse(optarg, ifaces, &n_ifaces, err, sizeof err) != 0) {
+				argus_log(ARGUS_LOG_ERROR, "-i %s", err);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'O':
+			optimize = 0;
+			break;
+		case 'b':
+			dump_filter = 1;
 			break;
 		case 'w':
 			outpath = optarg;
@@ -431,13 +704,20 @@ int main(int argc, char **argv)
 	if (!have_mar && config_seconds("ARGUS_MAR_STATUS_INTERVAL", 60, &mar_interval) != 0)
 		return EXIT_USAGE;
 	if (!outpath)
-		outpath = argus_config_get("ARGUS_OUTPUT_FILE");
+		outpath = config_text("ARGUS_OUTPUT_FILE");
 	if (!outpath)
 		outpath = "-";
-	if (!iface && n_inputs == 0)
-		iface = argus_config_get("ARGUS_INTERFACE");
+	if (n_ifaces == 0 && n_inputs == 0 && config_text("ARGUS_INTERFACE")) {
+		if (argus_ifspec_parse(config_text("ARGUS_INTERFACE"), ifaces, &n_ifaces, err,
+				       sizeof err) != 0) {
+			char where[512];
+			argus_config_where("ARGUS_INTERFACE", where, sizeof where);
+			argus_log(ARGUS_LOG_ERROR, "%sARGUS_INTERFACE: %s", where, err);
+			return EXIT_USAGE;
+		}
+	}
 	if (!srcid_text)
-		srcid_text = argus_config_get("ARGUS_MONITOR_ID");
+		srcid_text = config_text("ARGUS_MONITOR_ID");
 	if ((want_mac < 0 && config_flag("ARGUS_GENERATE_MAC_DATA", 0, &want_mac) != 0) ||
 	    (want_app < 0 && config_flag("ARGUS_GENERATE_APPBYTE_METRIC", 0, &want_app) != 0) ||
 	    (want_jitter < 0 && config_flag("ARGUS_GENERATE_JITTER_DATA", 0, &want_jitter) != 0) ||
@@ -452,26 +732,41 @@ int main(int argc, char **argv)
 	if (config_flag("ARGUS_SET_PID", 0, &set_pid) != 0)
 		return EXIT_USAGE;
 	if (!user)
-		user = argus_config_get("ARGUS_SETUSER_ID");
+		user = config_text("ARGUS_SETUSER_ID");
 	if (!group)
-		group = argus_config_get("ARGUS_SETGROUP_ID");
+		group = config_text("ARGUS_SETGROUP_ID");
 	if (!chroot_dir)
-		chroot_dir = argus_config_get("ARGUS_CHROOT_DIR");
-	if (!bpf && argus_config_get("ARGUS_FILTER"))
-		bpf = strdup(argus_config_get("ARGUS_FILTER"));
-	if (n_inputs == 0 && !iface) {
-		argus_log(ARGUS_LOG_ERROR, "nothing to read: give -r FILE or -i INTERFACE");
+		chroot_dir = config_text("ARGUS_CHROOT_DIR");
+	if (!bpf && config_text("ARGUS_FILTER"))
+		bpf = strdup(config_text("ARGUS_FILTER"));
+	if ((promisc < 0 && config_flag("ARGUS_GO_PROMISCUOUS", 1, &promisc) != 0) ||
+	    (optimize < 0 && config_flag("ARGUS_FILTER_OPTIMIZER", 1, &optimize) != 0) ||
+	    config_flag("ARGUS_PCAP_IMMEDIATE", 0, &immediate) != 0 ||
+	    config_size("ARGUS_PCAP_BUF_SIZE", 32L << 20, &pcap_buffer) != 0)
 		return EXIT_USAGE;
-	}
-	if (n_inputs > 0 && iface) {
+	if (n_inputs > 0 && n_ifaces > 0) {
 		argus_log(ARGUS_LOG_ERROR, "-r and -i cannot be combined");
 		return EXIT_USAGE;
 	}
-	if (daemon_mode && (!iface || strcmp(outpath, "-") == 0)) {
-		argus_log(ARGUS_LOG_ERROR, "-d: a daemon needs -i INTERFACE and -w FILE (not stdout)");
+	live_mode = n_inputs == 0;
+	/* Argus: with nothing named, the first interface that is up */
+	if (live_mode && argus_ifspec_resolve(ifaces, &n_ifaces, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		return EXIT_USAGE;
 	}
-	if (chroot_dir && !iface) {
+	for (size_t i = 0; i < n_ifaces; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(ifaces[i].name, ifaces[j].name) == 0) {
+				argus_log(ARGUS_LOG_ERROR, "-i: interface %s named twice",
+					  ifaces[i].name);
+				return EXIT_USAGE;
+			}
+	if (daemon_mode && (!live_mode || strcmp(outpath, "-") == 0)) {
+		argus_log(ARGUS_LOG_ERROR,
+			  "-d: a daemon captures live (not -r) and needs -w FILE (not stdout)");
+		return EXIT_USAGE;
+	}
+	if (chroot_dir && !live_mode) {
 		argus_log(ARGUS_LOG_ERROR, "-c: chroot is supported with live capture (-i) only");
 		return EXIT_USAGE;
 	}
@@ -484,6 +779,15 @@ int main(int argc, char **argv)
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		return EXIT_USAGE;
 	}
+	memset(&live_opts, 0, sizeof live_opts);
+	live_opts.snaplen = (int)snaplen;
+	live_opts.promisc = promisc;
+	live_opts.immediate = immediate;
+	live_opts.optimize = optimize;
+	live_opts.buffer_size = pcap_buffer;
+	if (dump_filter)
+		return print_capture_filter(live_mode ? ifaces[0].name : inputs[0], live_mode,
+					    &live_opts);
 	/* where the output is opened now, and again on SIGHUP once chdir'd to
 	 * / or chroot'ed (Argus: -w names are taken inside the chroot) */
 	open_path = outpath;
@@ -509,14 +813,15 @@ int main(int argc, char **argv)
 		snprintf(reopen_path, sizeof reopen_path, "-");
 	}
 	if (set_pid) {
-		const char *dir = argus_config_get("ARGUS_PID_PATH");
+		const char *dir = config_text("ARGUS_PID_PATH");
 		int n;
 		if (!dir)
 			dir = "/var/run";
 		/* Argus's name: argus.IFACE.pid */
-		n = iface ? snprintf(pid_path, sizeof pid_path, "%s/argus.%s.pid", dir, iface)
-			  : snprintf(pid_path, sizeof pid_path, "%s/argus.pid", dir);
-		if (n < 0 || (size_t)n >= sizeof pid_path || (iface && strchr(iface, '/'))) {
+		n = live_mode ? snprintf(pid_path, sizeof pid_path, "%s/argus.%s.pid", dir,
+					 ifaces[0].name)
+			      : snprintf(pid_path, sizeof pid_path, "%s/argus.pid", dir);
+		if (n < 0 || (size_t)n >= sizeof pid_path || (live_mode && strchr(ifaces[0].name, '/'))) {
 			argus_log(ARGUS_LOG_ERROR, "ARGUS_PID_PATH: bad pid file name");
 			return EXIT_USAGE;
 		}
@@ -537,7 +842,7 @@ int main(int argc, char **argv)
 	if (bpf) {
 		pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
 		struct bpf_program prog;
-		if (dead && pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		if (dead && pcap_compile(dead, &prog, bpf, optimize, PCAP_NETMASK_UNKNOWN) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "capture filter '%s': %s", bpf, pcap_geterr(dead));
 			pcap_close(dead);
 			return EXIT_USAGE;
@@ -610,19 +915,21 @@ int main(int argc, char **argv)
 		argus_registry_fini();
 		return strstr(err, "no output module") ? EXIT_USAGE : 1;
 	}
-	if (load_decoders(mon.ft, decoders) != 0) {
+	if (load_decoders(decoders) != 0 || attach_decoders(mon.ft, 1) != 0 ||
+	    add_live_sources(&mon, &cfg, ifaces, n_ifaces) != 0) {
 		argus_monitor_finish(&mon, err, sizeof err);
 		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();
 		return EXIT_USAGE;
 	}
+	argus_config_foreach_unasked(warn_unasked_variable, NULL);
 
-	memset(&live, 0, sizeof live);
-	if (iface && argus_capture_open_live(&live, iface, bpf, (int)snaplen, promisc, err,
-					     sizeof err) != 0) {
-		argus_log(ARGUS_LOG_ERROR, "%s", err);
-		status = 1;
-	}
+	for (size_t i = 0; i < n_lives && status == 0; i++)
+		if (argus_capture_open_live(&lives[i].cap, lives[i].spec.name, bpf, &live_opts, err,
+					    sizeof err) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "%s", err);
+			status = 1;
+		}
 	/* everything is open: detach, pid file, chroot, drop privileges;
 	 * until the daemon reports ready its errors still reach the terminal */
 	if (status == 0 && daemon_mode) {
@@ -651,26 +958,28 @@ int main(int argc, char **argv)
 			argus_log_use_syslog(1);
 	}
 	setup_failed = status != 0;
-	if (iface && live.pcap) {
-		if (status == 0)
-			status |= run_source(&mon, &live, quiet);
-		argus_capture_close(&live);
-	}
+	if (live_mode && status == 0)
+		status |= run_live(&mon, &live_opts);
+	for (size_t i = 0; i < n_lives; i++)
+		argus_capture_close(&lives[i].cap);
 	for (size_t i = 0; i < n_inputs && !setup_failed && !stop_requested &&
 			   !argus_monitor_failed(&mon); i++) {
 		struct argus_capture cap;
-		if (argus_capture_open_file(&cap, inputs[i], bpf, err, sizeof err) != 0) {
+		if (argus_capture_open_file(&cap, inputs[i], bpf, optimize, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			status = 1;
 			continue;
 		}
-		status |= run_source(&mon, &cap, quiet);
+		status |= run_file(&mon, &cap, quiet);
 		argus_capture_close(&cap);
 	}
 
 	{
-		const struct argus_flowtable_stats *st = argus_flowtable_stats(mon.ft);
-		uint64_t malformed = st->malformed, evicted = st->evicted;
+		struct argus_flowtable_stats st;
+		uint64_t malformed, evicted;
+		argus_monitor_totals(&mon, &st);
+		malformed = st.malformed;
+		evicted = st.evicted;
 		if (argus_monitor_finish(&mon, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			status = 1;

@@ -11,13 +11,14 @@
 
 #define BATCH 512
 
-static int apply_filter(struct argus_capture *c, const char *bpf, char *err, size_t errlen)
+static int apply_filter(struct argus_capture *c, const char *bpf, int optimize, char *err,
+			size_t errlen)
 {
 	struct bpf_program prog;
 
 	if (!bpf || !*bpf)
 		return 0;
-	if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+	if (pcap_compile(c->pcap, &prog, bpf, optimize, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errlen, "capture filter '%s': %s", bpf, pcap_geterr(c->pcap));
 		return -1;
 	}
@@ -49,12 +50,13 @@ static int check_link(struct argus_capture *c, char *err, size_t errlen)
 }
 
 int argus_capture_open_file(struct argus_capture *c, const char *path, const char *bpf,
-			    char *err, size_t errlen)
+			    int optimize, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct stat st;
 
 	memset(c, 0, sizeof *c);
+	c->fd = -1;
 	snprintf(c->name, sizeof c->name, "%s", strcmp(path, "-") == 0 ? "(stdin)" : path);
 	if (strcmp(path, "-") != 0) {
 		if (stat(path, &st) != 0) {
@@ -76,7 +78,7 @@ int argus_capture_open_file(struct argus_capture *c, const char *path, const cha
 			snprintf(err, errlen, "%s: %s", c->name, perr);
 		return -1;
 	}
-	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, err, errlen) != 0) {
+	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, optimize, err, errlen) != 0) {
 		pcap_close(c->pcap);
 		c->pcap = NULL;
 		return -1;
@@ -85,12 +87,13 @@ int argus_capture_open_file(struct argus_capture *c, const char *path, const cha
 }
 
 int argus_capture_open_live(struct argus_capture *c, const char *iface, const char *bpf,
-			    int snaplen, int promisc, char *err, size_t errlen)
+			    const struct argus_live_opts *o, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	int rc;
 
 	memset(c, 0, sizeof *c);
+	c->fd = -1;
 	snprintf(c->name, sizeof c->name, "%s", iface);
 	c->live = 1;
 	c->pcap = pcap_create(iface, perr);
@@ -98,24 +101,57 @@ int argus_capture_open_live(struct argus_capture *c, const char *iface, const ch
 		snprintf(err, errlen, "%s: %s", iface, perr);
 		return -1;
 	}
-	pcap_set_snaplen(c->pcap, snaplen);
-	pcap_set_promisc(c->pcap, promisc);
+	pcap_set_snaplen(c->pcap, o->snaplen);
+	pcap_set_promisc(c->pcap, o->promisc);
+	/* without immediate mode libpcap uses TPACKET_V3: the kernel hands
+	 * over blocks of packets, at the latest after this timeout */
 	pcap_set_timeout(c->pcap, 100);
-	pcap_set_immediate_mode(c->pcap, 0);
-	pcap_set_buffer_size(c->pcap, 32 * 1024 * 1024);
+	pcap_set_immediate_mode(c->pcap, o->immediate);
+	if (o->buffer_size > 0)
+		pcap_set_buffer_size(c->pcap, (int)o->buffer_size);
 	rc = pcap_activate(c->pcap);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s: %s", iface,
-			 rc == PCAP_ERROR ? pcap_geterr(c->pcap) : pcap_statustostr(rc));
-		pcap_close(c->pcap);
-		c->pcap = NULL;
+		if (rc == PCAP_ERROR)
+			snprintf(err, errlen, "%s: %s", iface, pcap_geterr(c->pcap));
+		else if (rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED)
+			snprintf(err, errlen, "%s: %s (%s)", iface, pcap_statustostr(rc),
+				 pcap_geterr(c->pcap));
+		else
+			snprintf(err, errlen, "%s: %s", iface, pcap_statustostr(rc));
+		goto fail;
+	}
+	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, o->optimize, err, errlen) != 0)
+		goto fail;
+	if (pcap_setnonblock(c->pcap, 1, perr) != 0) {
+		snprintf(err, errlen, "%s: %s", iface, perr);
+		goto fail;
+	}
+	c->fd = pcap_get_selectable_fd(c->pcap);
+	if (c->fd < 0) {
+		snprintf(err, errlen, "%s: this capture device cannot be polled", iface);
+		goto fail;
+	}
+	return 0;
+fail:
+	pcap_close(c->pcap);
+	c->pcap = NULL;
+	return -1;
+}
+
+int argus_capture_dump_filter(struct argus_capture *c, const char *bpf, int optimize, char *err,
+			      size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(c->pcap, &prog, bpf ? bpf : "", optimize, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "capture filter '%s': %s", bpf ? bpf : "",
+			 pcap_geterr(c->pcap));
 		return -1;
 	}
-	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, err, errlen) != 0) {
-		pcap_close(c->pcap);
-		c->pcap = NULL;
-		return -1;
-	}
+	fflush(stdout);
+	bpf_dump(&prog, 1); /* on stdout, as tcpdump -d */
+	fflush(stdout);
+	pcap_freecode(&prog);
 	return 0;
 }
 
@@ -182,4 +218,5 @@ void argus_capture_close(struct argus_capture *c)
 	if (c->pcap)
 		pcap_close(c->pcap);
 	c->pcap = NULL;
+	c->fd = -1;
 }

@@ -5,6 +5,7 @@
 
 #include <pcap/pcap.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct argus_capture {
@@ -12,19 +13,35 @@ struct argus_capture {
 	char name[512];
 	int live;
 	int dlt;
+	int fd;             /* live: the descriptor to poll */
 	uint64_t file_size; /* 0 if unknown (stdin, live) */
+};
+
+/* How a live capture is opened (-s, -p, ARGUS_PCAP_BUF_SIZE,
+ * ARGUS_PCAP_IMMEDIATE, -O). */
+struct argus_live_opts {
+	int snaplen;
+	int promisc;
+	int immediate; /* every packet at once; else TPACKET_V3 blocks, 100 ms */
+	int optimize;  /* BPF optimizer */
+	long buffer_size;
 };
 
 typedef void (*argus_packet_fn)(void *ctx, int dlt, const struct pcap_pkthdr *h,
 				const uint8_t *data);
 
 int argus_capture_open_file(struct argus_capture *c, const char *path, const char *bpf,
-			    char *err, size_t errlen);
+			    int optimize, char *err, size_t errlen);
+/* A live interface, non-blocking: poll c->fd, then dispatch. */
 int argus_capture_open_live(struct argus_capture *c, const char *iface, const char *bpf,
-			    int snaplen, int promisc, char *err, size_t errlen);
+			    const struct argus_live_opts *o, char *err, size_t errlen);
+/* Print on stdout the BPF program BPF compiles to for this source's link
+ * type (argus -b). */
+int argus_capture_dump_filter(struct argus_capture *c, const char *bpf, int optimize, char *err,
+			      size_t errlen);
 /* Read one batch.  Returns packets handled (>= 0), 0 with *eof set at the
  * end of a file, or -1 with the message in err (truncated file, I/O error,
- * interface gone).  Live sources return 0 after their timeout. */
+ * interface gone).  Live sources return 0 when nothing is waiting. */
 int argus_capture_dispatch(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
 			   char *err, size_t errlen);
 /* Bytes of the file read so far (for progress). */

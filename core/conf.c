@@ -19,6 +19,7 @@ struct config_entry {
 	char *value;
 	char *file;     /* where it was set, NULL if not from a file */
 	unsigned line;
+	int asked;      /* looked up by the program or a plugin */
 };
 
 static struct config_entry entries[CONFIG_MAX_ENTRIES];
@@ -58,6 +59,7 @@ static int config_set_at(const char *key, const char *value, const char *file, u
 	e->value = v;
 	e->file = f;
 	e->line = line;
+	e->asked = 0;
 	return 0;
 nomem:
 	free(v);
@@ -70,7 +72,7 @@ int argus_config_set(const char *key, const char *value)
 	return config_set_at(key, value, NULL, 0);
 }
 
-static const struct config_entry *config_find(const char *key)
+static struct config_entry *config_find(const char *key)
 {
 	for (size_t i = 0; i < n_entries; i++)
 		if (strcmp(entries[i].key, key) == 0)
@@ -80,8 +82,19 @@ static const struct config_entry *config_find(const char *key)
 
 const char *argus_config_get(const char *key)
 {
-	const struct config_entry *e = config_find(key);
-	return e ? e->value : NULL;
+	struct config_entry *e = config_find(key);
+
+	if (!e)
+		return NULL;
+	e->asked = 1;
+	return e->value;
+}
+
+void argus_config_foreach_unasked(argus_config_visit_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < n_entries; i++)
+		if (!entries[i].asked && entries[i].file)
+			fn(ctx, entries[i].key, entries[i].value, entries[i].file, entries[i].line);
 }
 
 int argus_config_where(const char *key, char *buf, size_t buflen)

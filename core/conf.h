@@ -27,5 +27,10 @@ int argus_config_get_bool_checked(const char *key, int def, int *out, char *err,
 int argus_config_get_long(const char *key, long def, long min, long max, long *out,
 			  char *err, size_t errlen);
 void argus_config_clear(void);
+/* Every variable set in a file that neither the program nor a plugin has
+ * looked up (argus_config_get) so far: for "unknown variable" warnings. */
+typedef void (*argus_config_visit_fn)(void *ctx, const char *key, const char *value,
+				      const char *file, unsigned line);
+void argus_config_foreach_unasked(argus_config_visit_fn fn, void *ctx);
 
 #endif

@@ -42,8 +42,10 @@ static int emit_flow_record(void *ctx, const struct argus_record *rec)
 static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now_us)
 {
 	struct argus_record rec;
-	const struct argus_flowtable_stats *st = argus_flowtable_stats(m->ft);
+	struct argus_flowtable_stats total;
+	const struct argus_flowtable_stats *st = &total;
 
+	argus_monitor_totals(m, &total);
 	memset(&rec, 0, sizeof rec);
 	rec.kind = ARGUS_RECORD_MAR;
 	rec.cause = (uint8_t)cause;
@@ -98,6 +100,9 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
 	m->ft = argus_flowtable_new(cfg, emit_flow_record, m, err, errlen);
 	if (!m->ft)
 		return ARGUS_ENOMEM;
+	m->tables[0].m = m;
+	m->tables[0].ft = m->ft;
+	m->n_tables = 1;
 	m->fields = fields; /* the output may keep opts.fields until it is closed */
 	rc = argus_outsink_open(&m->out, format, path, opts, err, errlen);
 	if (rc != 0) {
@@ -105,6 +110,7 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
 		m->fields = NULL;
 		argus_flowtable_free(m->ft);
 		m->ft = NULL;
+		m->n_tables = 0;
 		return ARGUS_EIO;
 	}
 	if (emit_mar(m, ARGUS_CAUSE_START, m->start_wall_us) != 0) {
@@ -114,15 +120,55 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
 	return 0;
 }
 
+struct argus_monitor_input *argus_monitor_main_input(struct argus_monitor *m)
+{
+	return &m->tables[0];
+}
+
+struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
+						    const struct argus_flowtable_config *cfg,
+						    char *err, size_t errlen)
+{
+	struct argus_monitor_input *in;
+
+	if (m->n_tables == ARGUS_MONITOR_MAX_TABLES) {
+		snprintf(err, errlen, "at most %d source ids", ARGUS_MONITOR_MAX_TABLES);
+		return NULL;
+	}
+	in = &m->tables[m->n_tables];
+	in->ft = argus_flowtable_new(cfg, emit_flow_record, m, err, errlen);
+	if (!in->ft)
+		return NULL;
+	in->m = m;
+	m->n_tables++;
+	return in;
+}
+
+void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < m->n_tables; i++) {
+		const struct argus_flowtable_stats *st = argus_flowtable_stats(m->tables[i].ft);
+		out->packets += st->packets;
+		out->bytes += st->bytes;
+		out->malformed += st->malformed;
+		out->flows += st->flows;
+		out->live += st->live;
+		out->records += st->records;
+		out->evicted += st->evicted;
+	}
+}
+
 void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const uint8_t *data)
 {
-	struct argus_monitor *m = ctx;
+	struct argus_monitor_input *in = ctx;
+	struct argus_monitor *m = in->m;
 	struct argus_packet pkt;
 	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
 	enum argus_dissect_result r;
 
 	r = argus_dissect(dlt, data, h->caplen, h->len, ts, &pkt);
-	argus_flowtable_packet(m->ft, r, &pkt);
+	argus_flowtable_packet(in->ft, r, &pkt);
 	if (m->mar_interval_s) {
 		if (m->next_mar_us == INT64_MIN)
 			m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
@@ -135,7 +181,8 @@ void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const
 
 void argus_monitor_idle(struct argus_monitor *m, int64_t now_us)
 {
-	argus_flowtable_advance(m->ft, now_us);
+	for (size_t i = 0; i < m->n_tables; i++)
+		argus_flowtable_advance(m->tables[i].ft, now_us);
 	if (m->mar_interval_s && m->next_mar_us != INT64_MIN && now_us >= m->next_mar_us) {
 		emit_mar(m, ARGUS_CAUSE_STATUS, now_us);
 		m->next_mar_us = now_us + (int64_t)m->mar_interval_s * 1000000;
@@ -182,12 +229,15 @@ int argus_monitor_finish(struct argus_monitor *m, char *err, size_t errlen)
 
 	if (!m->ft)
 		return 0;
-	argus_flowtable_flush(m->ft);
+	for (size_t i = 0; i < m->n_tables; i++)
+		argus_flowtable_flush(m->tables[i].ft);
 	emit_mar(m, ARGUS_CAUSE_STOP, wall_us());
 	rc = argus_outsink_close(&m->out, err, errlen);
 	if (m->out.failed && m->err[0])
 		snprintf(err, errlen, "%s", m->err);
-	argus_flowtable_free(m->ft);
+	for (size_t i = 0; i < m->n_tables; i++)
+		argus_flowtable_free(m->tables[i].ft);
+	m->n_tables = 0;
 	m->ft = NULL;
 	free(m->fields);
 	m->fields = NULL;

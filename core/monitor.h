@@ -9,8 +9,21 @@
 #include "flowtable.h"
 #include "outsink.h"
 
-struct argus_monitor {
+#define ARGUS_MONITOR_MAX_TABLES 32
+
+struct argus_monitor;
+
+/* One flow table and the monitor it reports to: the context of the packet
+ * callback.  Interfaces tagged with their own source id get their own. */
+struct argus_monitor_input {
+	struct argus_monitor *m;
 	struct argus_flowtable *ft;
+};
+
+struct argus_monitor {
+	struct argus_flowtable *ft; /* the first table: -e's source id */
+	struct argus_monitor_input tables[ARGUS_MONITOR_MAX_TABLES];
+	size_t n_tables;
 	struct argus_outsink out;
 	struct argus_srcid srcid;
 	uint32_t flow_interval_s;
@@ -32,8 +45,16 @@ struct argus_monitor {
 
 int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_config *cfg,
 			const char *format, const char *path, char *err, size_t errlen);
-/* libpcap callback (argus_packet_fn). */
+/* The input of the first table: the context for argus_monitor_packet. */
+struct argus_monitor_input *argus_monitor_main_input(struct argus_monitor *m);
+/* Another flow table with CFG (its own source id), before the first packet. */
+struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
+						    const struct argus_flowtable_config *cfg,
+						    char *err, size_t errlen);
+/* libpcap callback (argus_packet_fn); ctx is a struct argus_monitor_input. */
 void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const uint8_t *data);
+/* The counters of every table added up. */
+void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out);
 /* Live capture with no packets: let wall-clock time run the timers. */
 void argus_monitor_idle(struct argus_monitor *m, int64_t now_us);
 int argus_monitor_failed(const struct argus_monitor *m);

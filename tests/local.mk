@@ -126,3 +126,9 @@ EXTRA_DIST += tests/integration/daemon.sh
 # Issue 6: live capture in ../shared/tools/netns-lab.sh beside tcpdump (root).
 TESTS += tests/integration/netns.sh
 EXTRA_DIST += tests/integration/netns.sh
+
+# Issue 6: several interfaces with source id tags, -i any, the default
+# interface, an interface that vanishes and returns, the flow cap in MARs
+# (namespaces the test creates; root).
+TESTS += tests/integration/capture.sh
+EXTRA_DIST += tests/integration/capture.sh

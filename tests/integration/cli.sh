@@ -2,7 +2,7 @@
 # The programs end to end on the shipped sample capture: plugins, formats,
 # filters, decoder selection.
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 26
 
 check "argus --version" sh -c '"$0" --version | grep -q "^argus "' "$ARGUS"
 check "ra --version" sh -c '"$0" --version | grep -q "^ra "' "$RA"
@@ -85,4 +85,34 @@ check "the filtered file still has its MARs" sh -c '"$0" -r "$1" - man | grep -q
 "$ARGUS" -X -r "$DATA/sample.pcap" -w "$TMP/g.argus" "tcp and bytes gt" 2> "$TMP/g.err"
 same "$?" 2 "a malformed -w filter is a usage error (exit 2)"
 diag < "$TMP/g.err"
+# argus.conf: unknown variables and Argus 3 variables we do not implement are
+# named with file and line and ignored; malformed lines and values stop argus.
+cat > "$TMP/c.conf" << 'EOF'
+# a sensor
+ARGUS_FLOW_TYPE="Bidirectional"
+ARGUS_FLOW_KEY="CLASSIC_5_TUPLE"
+ARGUS_TRACK_DUPLICATES=yes
+ARGUS_FLOW_STAUTS_INTERVAL=5
+ARGUS_PCAP_BUF_SIZE=8M
+EOF
+"$ARGUS" -X -F "$TMP/c.conf" -r "$DATA/sample.pcap" -w "$TMP/c.argus" 2> "$TMP/c.err"
+same "$?" 0 "a configuration with unknown variables still runs (exit 0)"
+check "an unknown variable is named with its file and line" \
+	grep -q "c.conf: line 5: unknown variable ARGUS_FLOW_STAUTS_INTERVAL, ignored" "$TMP/c.err"
+check "an Argus 3 variable this argus does not implement is named with file and line" \
+	grep -q "c.conf: line 4: ARGUS_TRACK_DUPLICATES is not supported by this argus, ignored" "$TMP/c.err"
+same "$(wc -l < "$TMP/c.err" | tr -d ' ')" 2 "nothing else is reported (Argus's usual FLOW_TYPE and FLOW_KEY are accepted)"
+printf 'ARGUS_PCAP_BUF_SIZE=lots\n' > "$TMP/d.conf"
+"$ARGUS" -X -F "$TMP/d.conf" -r "$DATA/sample.pcap" -w "$TMP/d.argus" 2> "$TMP/d.err"
+same "$?:$(cat "$TMP/d.err")" "2:argus: $TMP/d.conf: line 1: ARGUS_PCAP_BUF_SIZE: 'lots' is not a size from 64k to 2047M" \
+	"a malformed value: usage error naming file, line and variable"
+printf '# ok\nARGUS_DAEMON yes\n' > "$TMP/e.conf"
+"$ARGUS" -X -F "$TMP/e.conf" -r "$DATA/sample.pcap" -w "$TMP/e.argus" 2> "$TMP/e.err"
+same "$?:$(cat "$TMP/e.err")" "2:argus: $TMP/e.conf: line 2: expected VARIABLE=value" \
+	"a malformed line: usage error naming file and line"
+# -b: the compiled capture filter, as tcpdump -d prints it; -O unoptimized
+"$ARGUS" -X -b -r "$DATA/sample.pcap" - tcp port 80 or tcp port 80 > "$TMP/b1.txt"
+"$ARGUS" -X -O -b -r "$DATA/sample.pcap" - tcp port 80 or tcp port 80 > "$TMP/b2.txt"
+check "-b prints the BPF program, -O leaves it unoptimized (longer)" \
+	sh -c 'grep -q "^(000) ldh *\[12\]" "$0" && [ $(wc -l < "$1") -gt $(wc -l < "$0") ]' "$TMP/b1.txt" "$TMP/b2.txt"
 finish
