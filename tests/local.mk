@@ -132,3 +132,10 @@ EXTRA_DIST += tests/integration/netns.sh
 # (namespaces the test creates; root).
 TESTS += tests/integration/capture.sh
 EXTRA_DIST += tests/integration/capture.sh
+
+# Issue 8: a SYN flood against the flow-table cap (tests/tools/synflood
+# writes the capture).
+check_PROGRAMS += tests/tools/synflood
+tests_tools_synflood_SOURCES = tests/tools/synflood.c
+TESTS += tests/integration/flood.sh
+EXTRA_DIST += tests/integration/flood.sh
