@@ -204,7 +204,47 @@ static int module_path(const char *root, enum argus_plugin_kind kind, const char
 
 /* Plugins run as root inside the monitor: a module anyone may replace is a
  * way in. */
+static int check_file_trust(const char *path, char *err, size_t errlen);
+
+/* A libtool archive names the shared object libltdl really loads
+ * (dlname='x.so', beside it or in .libs/): that file must be safe too. */
+static int check_archive_target(const char *la_path, char *err, size_t errlen)
+{
+	char line[512], dlname[256] = "", dir[PATH_MAX], target[PATH_MAX];
+	const char *slash = strrchr(la_path, '/');
+	FILE *f = fopen(la_path, "r");
+	int rc = 0;
+
+	if (!f)
+		return 0; /* the stat in check_file_trust reports it */
+	for (int n = 0; n < 400 && fgets(line, sizeof line, f); n++)
+		if (sscanf(line, "dlname='%255[^'/]'", dlname) == 1)
+			break;
+	fclose(f);
+	if (!dlname[0] || !slash)
+		return 0;
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - la_path), la_path);
+	if ((size_t)snprintf(target, sizeof target, "%s/%s", dir, dlname) < sizeof target &&
+	    access(target, F_OK) == 0)
+		rc = check_file_trust(target, err, errlen);
+	if (rc == 0 &&
+	    (size_t)snprintf(target, sizeof target, "%s/.libs/%s", dir, dlname) < sizeof target &&
+	    access(target, F_OK) == 0)
+		rc = check_file_trust(target, err, errlen);
+	return rc;
+}
+
 static int check_trust(const char *path, char *err, size_t errlen)
+{
+	size_t len = strlen(path);
+	int rc = check_file_trust(path, err, errlen);
+
+	if (rc == 0 && len > 3 && strcmp(path + len - 3, ".la") == 0)
+		rc = check_archive_target(path, err, errlen);
+	return rc;
+}
+
+static int check_file_trust(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	char dir[PATH_MAX];
