@@ -47,7 +47,8 @@ int argus_outsink_open_mode(struct argus_outsink *s, const char *format, const c
 		return ARGUS_EINVAL;
 	s->ops = m->desc->ops.output;
 	s->format = m->desc->name;
-	snprintf(s->path, sizeof s->path, "%s", path);
+	/* the name messages use: "(stdout)" reads better than "-" */
+	snprintf(s->path, sizeof s->path, "%s", strcmp(path, "-") == 0 ? "(stdout)" : path);
 	if (strcmp(path, "-") == 0) {
 		s->fd = STDOUT_FILENO;
 	} else {
@@ -61,7 +62,7 @@ int argus_outsink_open_mode(struct argus_outsink *s, const char *format, const c
 	}
 	rc = s->ops->open(m->state, s->fd, opts, &s->stream, perr, sizeof perr);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: %s", path, perr[0] ? perr : "cannot open output");
+		snprintf(err, errlen, "%s: %s", s->path, perr[0] ? perr : "cannot open output");
 		if (s->own_fd)
 			close(s->fd);
 		s->fd = -1;

@@ -12,7 +12,7 @@ struct argus_outsink {
 	void *stream;
 	int fd;
 	int own_fd; /* opened by us: close it */
-	char path[1024];
+	char path[1024]; /* for messages: the file name, or "(stdout)" */
 	int failed;
 	char errmsg[1600]; /* the first failure */
 };

@@ -139,3 +139,8 @@ check_PROGRAMS += tests/tools/synflood
 tests_tools_synflood_SOURCES = tests/tools/synflood.c
 TESTS += tests/integration/flood.sh
 EXTRA_DIST += tests/integration/flood.sh
+
+# Issues 6 and 8: write failures (full disk, file size limit, closed pipe)
+# leave whole records only, with one message and exit 1.
+TESTS += tests/integration/writefail.sh
+EXTRA_DIST += tests/integration/writefail.sh

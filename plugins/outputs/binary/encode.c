@@ -1,7 +1,8 @@
 /* binary output: the Argus 3 record writer.
  *
  * Records are encoded straight into one large buffer and written with
- * write(2) when it fills, on flush and on close.  DSRs come in Argus order:
+ * write(2) when it fills, on flush and on close; a failed write leaves a
+ * regular file cut back to its last whole record.  DSRs come in Argus order:
  * TRANSPORT, FLOW, TIME, METRIC, AGR, NETWORK, VLAN, MPLS, JITTER, IPATTR,
  * PSIZE, DATA (src, dst), MAC, ICMP, ENCAPS.
  */
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/outbuf.h" /* argus_out_cut_tail() */
 #include "wire.h"
 
 static uint8_t *dsr_header(uint8_t *p, unsigned type, unsigned subtype, unsigned qual, size_t words)
@@ -831,11 +833,34 @@ static size_t encode_start_mar(const struct argus_record *far, uint8_t *out)
 
 /* ---- output stream ---------------------------------------------------------- */
 
-static int fail(struct argus_binary_writer *w, int err_no)
+/* Bytes at the end of buf[0..off) that do not make a whole record.  The
+ * buffer holds whole records from its start (it is only drained between
+ * records), each with its length in words in header bytes 2-3, so the
+ * boundaries need no bookkeeping. */
+static size_t incomplete_tail(const struct argus_binary_writer *w, size_t off)
 {
+	size_t b = 0, n;
+
+	while (b + 4 <= off && (n = (size_t)ab_get16(w->buf + b + 2) * 4) != 0 && b + n <= off)
+		b += n;
+	return off - b;
+}
+
+/* The write failed with ERR_NO (0: no progress) after DONE bytes of the
+ * buffer went out: cut a regular file back to its last whole record, keep
+ * the error. */
+static int fail(struct argus_binary_writer *w, int err_no, size_t done)
+{
+	int cut = argus_out_cut_tail(w->fd, incomplete_tail(w, done));
+	const char *why = err_no ? strerror(err_no) : "no progress";
+
 	w->error = ARGUS_EIO;
-	snprintf(w->errmsg, sizeof w->errmsg, "write failed: %s",
-		 err_no ? strerror(err_no) : "no progress");
+	if (cut)
+		snprintf(w->errmsg, sizeof w->errmsg,
+			 "write failed: %s (cannot remove the incomplete last record: %s)", why,
+			 strerror(cut));
+	else
+		snprintf(w->errmsg, sizeof w->errmsg, "write failed: %s", why);
 	w->len = 0;
 	return ARGUS_EIO;
 }
@@ -857,10 +882,10 @@ static int drain(struct argus_binary_writer *w)
 			struct pollfd pfd = {.fd = w->fd, .events = POLLOUT};
 
 			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-				return fail(w, errno);
+				return fail(w, errno, off);
 			continue;
 		}
-		return fail(w, n < 0 ? errno : 0);
+		return fail(w, n < 0 ? errno : 0, off);
 	}
 	w->len = 0;
 	return 0;

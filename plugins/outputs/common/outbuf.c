@@ -20,6 +20,7 @@ int argus_outbuf_init(struct argus_outbuf *o, int fd)
 	o->fd = fd;
 	o->err = 0;
 	o->len = 0;
+	o->partial = 0;
 	o->errmsg[0] = '\0';
 	o->buf = malloc(ARGUS_OUTBUF_SIZE);
 	return o->buf ? 0 : ARGUS_ENOMEM;
@@ -31,10 +32,41 @@ void argus_outbuf_free(struct argus_outbuf *o)
 	o->buf = NULL;
 }
 
+/* Bytes of an unfinished line once P[0..N) is written after PARTIAL such
+ * bytes. */
+static size_t line_tail(const char *p, size_t n, size_t partial)
+{
+	size_t i = n;
+
+	while (i > 0)
+		if (p[--i] == '\n')
+			return n - i - 1;
+	return partial + n;
+}
+
+/* The write failed with ERR_NO (0: no progress) after DONE bytes of P went
+ * out: cut the file back to its last whole line and make the error sticky. */
+static int fail(struct argus_outbuf *o, int err_no, const char *p, size_t done)
+{
+	int cut = argus_out_cut_tail(o->fd, line_tail(p, done, o->partial));
+	const char *why = err_no ? strerror(err_no) : "no progress";
+
+	if (cut)
+		snprintf(o->errmsg, sizeof o->errmsg,
+			 "write failed: %s (cannot remove the incomplete last line: %s)", why,
+			 strerror(cut));
+	else
+		snprintf(o->errmsg, sizeof o->errmsg, "write failed: %s", why);
+	o->err = ARGUS_EIO;
+	return o->err;
+}
+
 int argus_outbuf_write_all(struct argus_outbuf *o, const char *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(o->fd, p, n);
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = write(o->fd, p + done, n - done);
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -45,13 +77,13 @@ int argus_outbuf_write_all(struct argus_outbuf *o, const char *p, size_t n)
 				if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
 					continue;
 			}
-			snprintf(o->errmsg, sizeof o->errmsg, "write failed: %s", strerror(errno));
-			o->err = ARGUS_EIO;
-			return o->err;
+			return fail(o, errno, p, done);
 		}
-		p += w;
-		n -= (size_t)w;
+		if (w == 0)
+			return fail(o, 0, p, done);
+		done += (size_t)w;
 	}
+	o->partial = line_tail(p, n, o->partial);
 	return 0;
 }
 

@@ -7,12 +7,20 @@
  * argus_outbuf_append().  The first write error is sticky: it is kept as
  * ARGUS_EIO with the text "write failed: <strerror>", and every later call
  * returns it without writing.  A non-blocking descriptor is waited for with
- * poll(2); EINTR is retried. */
+ * poll(2); EINTR is retried.
+ *
+ * Every record ends with a newline.  When a write fails after part of the
+ * data went out (a full disk), a regular file is cut back to its last
+ * newline, so that it never ends in half a record (argus_out_cut_tail). */
 #ifndef ARGUS_PLUGINS_OUTPUTS_OUTBUF_H
 #define ARGUS_PLUGINS_OUTPUTS_OUTBUF_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define ARGUS_OUTBUF_SIZE (256u * 1024u)
 
@@ -20,6 +28,7 @@ struct argus_outbuf {
 	int fd;
 	int err; /* first write error, sticky */
 	size_t len;
+	size_t partial; /* bytes written to fd since its last newline */
 	char *buf;
 	char errmsg[160];
 };
@@ -37,6 +46,31 @@ int argus_outbuf_flush(struct argus_outbuf *o);
 int argus_outbuf_append(struct argus_outbuf *o, const char *p, size_t n);
 /* Copy the sticky error's text to ERR; returns the error (0 if none). */
 int argus_outbuf_error(const struct argus_outbuf *o, char *err, size_t errlen);
+
+/* After a failed write to FD: remove the last N bytes written (an
+ * incomplete record) if FD is a regular file, so that the file ends where
+ * its last whole record ends.  A file opened with O_APPEND is cut from its
+ * end, others from the descriptor's offset.  Returns 0 or an errno value.
+ * Shared with the binary writer. */
+static inline int argus_out_cut_tail(int fd, size_t n)
+{
+	struct stat st;
+	off_t end;
+	int fl;
+
+	if (n == 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	fl = fcntl(fd, F_GETFL);
+	end = lseek(fd, 0, fl >= 0 && (fl & O_APPEND) ? SEEK_END : SEEK_CUR);
+	if (end < 0)
+		return errno;
+	if ((size_t)end < n)
+		return 0; /* not what we wrote: leave it alone */
+	end -= (off_t)n;
+	if (ftruncate(fd, end) != 0 || lseek(fd, end, SEEK_SET) < 0)
+		return errno;
+	return 0;
+}
 
 /* Make room for n more bytes (n <= ARGUS_OUTBUF_SIZE). */
 static inline int argus_outbuf_reserve(struct argus_outbuf *o, size_t n)
