@@ -144,3 +144,8 @@ EXTRA_DIST += tests/integration/flood.sh
 # leave whole records only, with one message and exit 1.
 TESTS += tests/integration/writefail.sh
 EXTRA_DIST += tests/integration/writefail.sh
+
+# Issue 8: every capture of ../shared/corpus/tcpdump through argus and ra
+# (in the sanitizer pass: under ASan and UBSan); skipped without ../shared.
+TESTS += tests/integration/corpus-sweep.sh
+EXTRA_DIST += tests/integration/corpus-sweep.sh
