@@ -374,7 +374,9 @@ static int config_size(const char *key, long def, long *out)
 		return 0;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (*end == 'k' || *end == 'K')
+	if (n < 0)
+		n = -1; /* refused below; never shifted */
+	else if (*end == 'k' || *end == 'K')
 		n = n > LONG_MAX >> 10 ? -1 : n << 10, end++;
 	else if (*end == 'm' || *end == 'M')
 		n = n > LONG_MAX >> 20 ? -1 : n << 20, end++;

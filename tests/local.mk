@@ -149,3 +149,24 @@ EXTRA_DIST += tests/integration/writefail.sh
 # (in the sanitizer pass: under ASan and UBSan); skipped without ../shared.
 TESTS += tests/integration/corpus-sweep.sh
 EXTRA_DIST += tests/integration/corpus-sweep.sh
+
+# Issue 8: fuzz targets of the dissector and flow table (every decoder, the
+# binary writer) and of argus.conf, replaying their seeds without libFuzzer
+# (tests/fuzz/README.md); `make fuzz` runs every target under libFuzzer.
+check_PROGRAMS += tests/fuzz/fuzz_packet tests/fuzz/fuzz_conf
+TESTS += tests/fuzz/fuzz_packet tests/fuzz/fuzz_conf
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c tests/fuzz/replay.h \
+	plugins/decoders/tcp/tcp.c plugins/decoders/udp/udp.c plugins/decoders/icmp/icmp.c \
+	plugins/decoders/arp/arp.c plugins/decoders/igmp/igmp.c plugins/decoders/esp/esp.c \
+	plugins/outputs/binary/binary.c plugins/outputs/binary/encode.c \
+	plugins/outputs/binary/decode.c plugins/outputs/binary/wire.h
+tests_fuzz_fuzz_packet_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(ZLIB_CFLAGS)
+tests_fuzz_fuzz_packet_LDADD = core/libargus.la $(ZLIB_LIBS)
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.h \
+	core/ifspec.c core/ifspec.h \
+	plugins/decoders/tcp/tcp.c plugins/decoders/udp/udp.c plugins/decoders/icmp/icmp.c \
+	plugins/decoders/arp/arp.c plugins/decoders/igmp/igmp.c plugins/decoders/esp/esp.c
+tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+tests_fuzz_fuzz_conf_LDADD = core/libargus.la $(PCAP_LIBS)
+EXTRA_DIST += tests/fuzz/corpus-packet tests/fuzz/corpus-conf tests/fuzz/pcap2seed.py \
+	tests/fuzz/make-packet-seeds.sh tests/fuzz/run-fuzz.sh
