@@ -1599,6 +1599,8 @@ const size_t argus_default_field_count =
 
 size_t argus_field_count(void) { return NBUILTIN + nregistered; }
 
+size_t argus_field_builtin_count(void) { return NBUILTIN; }
+
 const struct argus_field *argus_field_at(size_t index)
 {
 	if (index < NBUILTIN)

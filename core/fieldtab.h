@@ -14,6 +14,9 @@ extern const size_t argus_default_field_count;
 const struct argus_field *argus_field_find(const char *name);
 size_t argus_field_count(void);
 const struct argus_field *argus_field_at(size_t index);
+/* Fields argus-ng itself defines: argus_field_at(0 .. count-1); plugins'
+ * fields follow. */
+size_t argus_field_builtin_count(void);
 int argus_field_register(const struct argus_field *f, char *err, size_t errlen);
 /* Forget every registered field (before the plugins that own them are
  * unloaded; tests).  Built-in fields stay. */

@@ -86,6 +86,7 @@ struct flow {
 	uint8_t vlan_valid, mpls_valid; /* 0x01 src, 0x02 dst */
 	uint8_t bits;     /* FB_* */
 	uint8_t mapped;   /* MAPPED_* */
+	uint8_t app;      /* application decoder index + 1, 0 = none */
 	/* the current report: first packet of each direction, last time */
 	int64_t sstart_us, dstart_us, ltime_us;
 	int64_t last_us;  /* last packet of the flow (idle timeout) */
@@ -99,7 +100,16 @@ struct flow {
 	uint32_t smpls, dmpls; /* outermost label stack entry */
 	uint32_t flags;
 	struct argus_icmp icmp; /* the ICMP error mapped onto this flow */
-	/* decoder state follows, aligned to 8 */
+	/* decoder state follows, aligned to 8, then the application
+	 * decoder's at ft->app_state_off */
+};
+
+#define MAX_APP_PORTS 64
+
+struct app_port_entry {
+	uint8_t proto;
+	uint8_t decoder; /* index + 1 */
+	uint16_t port;
 };
 
 struct decoder_slot {
@@ -146,6 +156,10 @@ struct argus_flowtable {
 	struct decoder_slot decoders[MAX_DECODERS];
 	uint8_t n_decoders;
 	uint8_t proto_decoder[256]; /* IP protocol -> decoder index + 1 */
+	struct app_port_entry app_ports[MAX_APP_PORTS]; /* ABI 1.3 application decoders */
+	uint32_t n_app_ports;
+	size_t state_size, app_state_size; /* largest per-flow states, aligned */
+	size_t app_state_off;
 	struct ethertype_entry ethertypes[MAX_ETHERTYPES];
 	uint32_t n_ethertypes;
 
@@ -184,6 +198,22 @@ static inline struct flow *flow_at(const struct argus_flowtable *ft, uint32_t id
 static inline void *flow_state(struct flow *f)
 {
 	return (uint8_t *)f + ((sizeof(struct flow) + 7) & ~(size_t)7);
+}
+
+static inline void *app_state(const struct argus_flowtable *ft, struct flow *f)
+{
+	return (uint8_t *)f + ft->app_state_off;
+}
+
+/* The application decoder for a new flow's key, index + 1 or 0. */
+static uint8_t app_decoder_for(const struct argus_flowtable *ft, const struct argus_flow_key *k)
+{
+	for (uint32_t i = 0; i < ft->n_app_ports; i++) {
+		const struct app_port_entry *e = &ft->app_ports[i];
+		if (e->proto == k->proto && (e->port == k->sport || e->port == k->dport))
+			return e->decoder;
+	}
+	return 0;
 }
 
 static inline void *fm_at(const struct argus_flowtable *ft, uint32_t idx)
@@ -526,6 +556,12 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	} else if (f->key.family == ARGUS_KEY_IPV4 || f->key.family == ARGUS_KEY_IPV6) {
 		rec->present |= ARGUS_HAS_NET;
 	}
+	if (f->app) {
+		const struct decoder_slot *a = &ft->decoders[f->app - 1];
+		a->ops->fill_record(a->state, app_state(ft, f), rec);
+		if (rec->ext_len > ARGUS_RECORD_EXT_MAX)
+			rec->ext_len = 0; /* a decoder wrote past the end: drop it */
+	}
 	if (f->mapped & MAPPED_DETAIL) {
 		/* the error's detail replaces the flow's own ICMP object */
 		rec->icmp = f->icmp;
@@ -556,6 +592,11 @@ static void flow_reset_report(struct argus_flowtable *ft, uint32_t idx)
 		const struct decoder_slot *d = &ft->decoders[f->decoder - 1];
 		if (d->ops->report_done)
 			d->ops->report_done(d->state, flow_state(f));
+	}
+	if (f->app) {
+		const struct decoder_slot *a = &ft->decoders[f->app - 1];
+		if (a->ops->report_done)
+			a->ops->report_done(a->state, app_state(ft, f));
 	}
 	if (ft->fm.size)
 		argus_fm_report_done(&ft->fm, fm_at(ft, idx));
@@ -910,6 +951,8 @@ static uint32_t flow_create(struct argus_flowtable *ft, const struct argus_flow_
 	f->serial = ++ft->next_serial ? ft->next_serial : ++ft->next_serial;
 	f->cls = cls;
 	f->decoder = decoder;
+	if (decoder && ft->n_app_ports)
+		f->app = app_decoder_for(ft, k);
 	f->qtime_us = ts_us;
 	f->last_us = ts_us;
 	f->sstart_us = f->dstart_us = NO_TIME;
@@ -1143,6 +1186,11 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 			}
 		}
 	}
+	if (flow_at(ft, idx)->app) {
+		struct flow *f = flow_at(ft, idx);
+		const struct decoder_slot *a = &ft->decoders[f->app - 1];
+		a->ops->update(a->state, app_state(ft, f), pkt, dir);
+	}
 	if (fe) {
 		memcpy(fe->saddr, k.saddr, 16);
 		memcpy(fe->daddr, k.daddr, 16);
@@ -1203,7 +1251,7 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 	ft->class_timeout_us[CLASS_NONIP] = (int64_t)cfg->nonip_timeout_s * SEC;
 	ft->class_timeout_us[CLASS_IGMP] = (int64_t)cfg->igmp_timeout_s * SEC;
 	ft->class_timeout_us[CLASS_ENDED] = ENDED_TIMEOUT_US;
-	ft->flow_size = (sizeof(struct flow) + 7) & ~(size_t)7;
+	ft->flow_size = ft->app_state_off = (sizeof(struct flow) + 7) & ~(size_t)7;
 	argus_fm_setup(&ft->fm, cfg->want_jitter, cfg->want_psize,
 		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
 		       cfg->status_interval_s);
@@ -1216,7 +1264,8 @@ int argus_flowtable_add_decoder(struct argus_flowtable *ft, const char *name,
 				const struct argus_decoder_ops *ops, unsigned abi_minor, void *state,
 				uint32_t idle_timeout_s, char *err, size_t errlen)
 {
-	size_t need;
+	size_t n_app = abi_minor >= 3 ? ops->n_app_ports : 0;
+	size_t state_bytes = (ops->flow_state_size + 7) & ~(size_t)7;
 	struct decoder_slot *d;
 	uint8_t id;
 
@@ -1229,8 +1278,20 @@ int argus_flowtable_add_decoder(struct argus_flowtable *ft, const char *name,
 			 MAX_DECODERS);
 		return ARGUS_EINVAL;
 	}
-	if (!ops->key || !ops->update || !ops->fill_record) {
+	if ((!ops->key && !n_app) || !ops->update || !ops->fill_record) {
 		snprintf(err, errlen, "decoder %s: missing operations", name);
+		return ARGUS_EINVAL;
+	}
+	if (n_app && (ops->n_ip_protos || (abi_minor >= 2 && ops->n_ethertypes))) {
+		snprintf(err, errlen,
+			 "decoder %s: an application decoder (app_ports) cannot also claim "
+			 "protocols or ethertypes",
+			 name);
+		return ARGUS_EINVAL;
+	}
+	if (n_app && (!ops->app_ports || ft->n_app_ports + n_app > MAX_APP_PORTS)) {
+		snprintf(err, errlen, "decoder %s: %s", name,
+			 ops->app_ports ? "too many application ports claimed" : "app_ports missing");
 		return ARGUS_EINVAL;
 	}
 	if (ops->flow_state_size > MAX_DECODER_STATE) {
@@ -1265,9 +1326,21 @@ int argus_flowtable_add_decoder(struct argus_flowtable *ft, const char *name,
 				ft->n_ethertypes++;
 			}
 	}
-	need = ((sizeof(struct flow) + 7) & ~(size_t)7) + ((ops->flow_state_size + 7) & ~(size_t)7);
-	if (need > ft->flow_size)
-		ft->flow_size = need;
+	/* ABI 1.3: an application decoder rides on other decoders' flows */
+	for (size_t i = 0; i < n_app; i++) {
+		ft->app_ports[ft->n_app_ports].proto = ops->app_ports[i].proto;
+		ft->app_ports[ft->n_app_ports].port = ops->app_ports[i].port;
+		ft->app_ports[ft->n_app_ports].decoder = id;
+		ft->n_app_ports++;
+	}
+	/* entry: struct flow, the largest transport state, the largest
+	 * application state */
+	if (n_app && state_bytes > ft->app_state_size)
+		ft->app_state_size = state_bytes;
+	else if (!n_app && state_bytes > ft->state_size)
+		ft->state_size = state_bytes;
+	ft->app_state_off = ((sizeof(struct flow) + 7) & ~(size_t)7) + ft->state_size;
+	ft->flow_size = ft->app_state_off + ft->app_state_size;
 	return 0;
 }
 

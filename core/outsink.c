@@ -19,11 +19,20 @@ static const char *const machine_default_fields[] = {
 int argus_outsink_default_fields(const char *format, const struct argus_field ***out,
 				 size_t *nout, char *err, size_t errlen)
 {
+	const size_t n_machine = sizeof machine_default_fields / sizeof machine_default_fields[0];
+	const char *names[sizeof machine_default_fields / sizeof machine_default_fields[0] + 64];
+	size_t n = 0;
+
 	if (strcmp(format, "text") == 0)
 		return argus_fields_parse(NULL, 0, out, nout, err, errlen);
-	return argus_fields_parse(machine_default_fields,
-				  sizeof machine_default_fields / sizeof machine_default_fields[0],
-				  out, nout, err, errlen);
+	/* machine formats: the classic columns and every plugin's fields
+	 * (absent ones print empty, and JSON leaves them out) */
+	for (; n < n_machine; n++)
+		names[n] = machine_default_fields[n];
+	for (size_t i = argus_field_builtin_count();
+	     i < argus_field_count() && n < sizeof names / sizeof names[0]; i++)
+		names[n++] = argus_field_at(i)->name;
+	return argus_fields_parse(names, n, out, nout, err, errlen);
 }
 
 int argus_outsink_open(struct argus_outsink *s, const char *format, const char *path,

@@ -303,6 +303,13 @@ int main(int argc, char **argv)
 		argus_registry_fini();
 		return 0;
 	}
+	/* decoders register the fields of the data they add to records
+	 * (ABI 1.3 plugin data): load them so that -s, the outputs and
+	 * filters know those fields */
+	{
+		size_t refused;
+		argus_registry_load_all(ARGUS_PLUGIN_DECODER, &refused);
+	}
 
 	/* -F: an output format, or (as Argus ra) an rarc file */
 	if (format && !is_output_format(format, err, sizeof err)) {

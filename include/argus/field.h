@@ -34,7 +34,7 @@ struct argus_addr {
 	uint8_t bytes[16]; /* network order */
 };
 
-#define ARGUS_VALUE_STRMAX 48
+#define ARGUS_VALUE_STRMAX 128
 
 struct argus_value {
 	enum argus_value_type type;

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define ARGUS_ABI_MAJOR 1
-#define ARGUS_ABI_MINOR 2
+#define ARGUS_ABI_MINOR 3
 
 /* Return codes (negative). */
 #define ARGUS_OK 0
@@ -102,6 +102,12 @@ enum argus_flow_verdict {
 	ARGUS_FLOW_RESTART = 3,
 };
 
+/* A transport protocol and port an application decoder claims. */
+struct argus_app_port {
+	uint8_t proto; /* IP protocol: 6 TCP, 17 UDP, 132 SCTP */
+	uint16_t port;
+};
+
 struct argus_decoder_ops {
 	const uint8_t *ip_protos; /* IP protocol numbers claimed */
 	size_t n_ip_protos;
@@ -158,6 +164,24 @@ struct argus_decoder_ops {
 	 * May be NULL. */
 	int (*related_key)(void *state, const struct argus_packet *pkt,
 			   struct argus_flow_key *key);
+
+	/* ---- ABI 1.3: read only when the module's abi_minor >= 3 ---- */
+
+	/* Application decoders.  A decoder listing app_ports rides on the
+	 * flows of another decoder (tcp, udp): for every flow whose protocol
+	 * and source or destination port are listed it gets its own per-flow
+	 * state (flow_state_size bytes, zeroed), update() for each packet of
+	 * the flow after the transport decoder's (pkt->l4 is the transport
+	 * header; its verdict is ignored), fill_record() after the transport
+	 * decoder's, and report_done().  key() is not called for these flows
+	 * and may be NULL when ip_protos and ethertypes are empty.
+	 * fill_record() adds the decoder's data with argus_record_ext_put()
+	 * (record.h), and the fields the decoder registers read it back with
+	 * argus_record_ext_get(): it travels in the Argus stream, so ra shows
+	 * and filters it.  At most one application decoder per flow (the
+	 * first registered that matches). */
+	const struct argus_app_port *app_ports;
+	size_t n_app_ports;
 };
 
 /* ---- outputs --------------------------------------------------------------

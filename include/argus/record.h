@@ -249,8 +249,13 @@ struct argus_jitter {
 #define ARGUS_MPLS_MAX 4
 #define ARGUS_USERDATA_MAX 256
 
-/* Extra, plugin-defined data carried with a record.  Registered fields may
- * read it (issue: plugin SDK); the host treats it as opaque bytes. */
+/* Plugin data carried with a record (rec->ext, ext_len bytes): entries of
+ *   1 byte name length N, N bytes of the plugin's name,
+ *   1 byte data length L, L bytes of data (the plugin's own layout),
+ * written by a decoder's fill_record() with argus_record_ext_put() and read
+ * by its registered fields with argus_record_ext_get().  The host copies
+ * the bytes as they are: the binary output carries them in a section
+ * Argus 3 tools skip, and reading a stream restores them. */
 #define ARGUS_RECORD_EXT_MAX 256
 
 struct argus_record {
@@ -334,6 +339,56 @@ struct argus_record {
 
 #define ARGUS_DIR_SRC 0
 #define ARGUS_DIR_DST 1
+
+/* Add NAME's DATA (at most 255 bytes) to the record's plugin data.
+ * Returns 0, or ARGUS_RECORD_EXT_FULL when it does not fit (nothing is
+ * added). */
+#define ARGUS_RECORD_EXT_FULL (-1)
+static inline int argus_record_ext_put(struct argus_record *rec, const char *name,
+				       const void *data, size_t len)
+{
+	size_t n = 0, need;
+
+	while (name[n] && n < 256)
+		n++;
+	need = 2 + n + len;
+	if (n == 0 || n > 255 || len > 255 || rec->ext_len + need > ARGUS_RECORD_EXT_MAX)
+		return ARGUS_RECORD_EXT_FULL;
+	rec->ext[rec->ext_len] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++)
+		rec->ext[rec->ext_len + 1 + i] = (uint8_t)name[i];
+	rec->ext[rec->ext_len + 1 + n] = (uint8_t)len;
+	for (size_t i = 0; i < len; i++)
+		rec->ext[rec->ext_len + 2 + n + i] = ((const uint8_t *)data)[i];
+	rec->ext_len = (uint16_t)(rec->ext_len + need);
+	return 0;
+}
+
+/* NAME's data in the record, with its length in *len; NULL if it has none
+ * (or the plugin data is damaged). */
+static inline const uint8_t *argus_record_ext_get(const struct argus_record *rec,
+						  const char *name, size_t *len)
+{
+	size_t off = 0, total = rec->ext_len <= ARGUS_RECORD_EXT_MAX ? rec->ext_len : 0;
+
+	while (off + 2 <= total) {
+		size_t n = rec->ext[off], l, i;
+		if (off + 2 + n > total)
+			break;
+		l = rec->ext[off + 1 + n];
+		if (off + 2 + n + l > total)
+			break;
+		for (i = 0; i < n && name[i] && name[i] == (char)rec->ext[off + 1 + i]; i++)
+			;
+		if (i == n && name[n] == '\0') {
+			*len = l;
+			return &rec->ext[off + 2 + n];
+		}
+		off += 2 + n + l;
+	}
+	*len = 0;
+	return NULL;
+}
 
 #ifdef __cplusplus
 }

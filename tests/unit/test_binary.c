@@ -275,6 +275,38 @@ static void test_descriptor(void **state)
 
 /* ---- round trips ------------------------------------------------------------------- */
 
+/* Plugin data (ABI 1.3) travels in its own DSR, up to the full 256 bytes,
+ * and a record without it reads back without it. */
+static void test_roundtrip_ext(void **state)
+{
+	struct argus_record rec, out;
+	uint8_t blob[250];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof blob; i++)
+		blob[i] = (uint8_t)(i * 7);
+	base_flow(&rec, ARGUS_KEY_IPV4, 17);
+	v4(rec.key.saddr, "192.168.1.11");
+	v4(rec.key.daddr, "209.87.249.18");
+	rec.key.sport = 43966;
+	rec.key.dport = 53;
+	assert_int_equal(argus_record_ext_put(&rec, "dns", "\x03\x00\x00\x01www", 7), 0);
+	roundtrip(&rec, &out);
+	assert_int_equal(out.ext_len, rec.ext_len);
+	assert_memory_equal(out.ext, rec.ext, rec.ext_len);
+	rec.ext_len = 0;
+	assert_int_equal(argus_record_ext_put(&rec, "x", blob, 252 - 3), 0);
+	assert_int_equal(argus_record_ext_put(&rec, "y", "", 0), 0);
+	assert_int_equal(rec.ext_len, 255);
+	roundtrip(&rec, &out);
+	assert_int_equal(out.ext_len, 255);
+	assert_memory_equal(out.ext, rec.ext, 255);
+	rec.ext_len = 0;
+	roundtrip(&rec, &out);
+	assert_int_equal(out.ext_len, 0);
+}
+
+
 static void test_roundtrip_tcp4(void **state)
 {
 	struct argus_record rec, out;
@@ -2239,6 +2271,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_ether),
 		cmocka_unit_test(test_roundtrip_arp),
 		cmocka_unit_test(test_roundtrip_misc),
+		cmocka_unit_test(test_roundtrip_ext),
 		cmocka_unit_test(test_roundtrip_mar),
 		cmocka_unit_test(test_synth_mar),
 		cmocka_unit_test(test_metric_width),

@@ -202,7 +202,7 @@ static void test_descriptors(void **state)
 	for (int i = 0; i < 4; i++) {
 		assert_string_equal(m[i]->pl->name, names[i]);
 		assert_int_equal(m[i]->pl->abi_major, ARGUS_ABI_MAJOR);
-		assert_int_equal(m[i]->pl->abi_minor, 2);
+		assert_int_equal(m[i]->pl->abi_minor, ARGUS_ABI_MINOR);
 		assert_int_equal(m[i]->pl->size, sizeof(struct argus_plugin));
 		assert_int_equal(m[i]->ops->idle_timeout, tmo[i]);
 		assert_string_equal(m[i]->ops->timeout_config, cfg[i]);

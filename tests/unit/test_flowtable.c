@@ -126,6 +126,120 @@ static void send_udp(struct argus_flowtable *ft, int64_t t, uint32_t src, uint32
 	argus_flowtable_packet(ft, r, &pkt);
 }
 
+/* ABI 1.3: an application decoder on port 53 rides on the fake UDP
+ * decoder's flows with its own state, and its data reaches the record. */
+struct fake_app_state {
+	uint32_t packets;
+	uint32_t from_dst;
+};
+static const struct argus_app_port app_ports[] = {{17, 53}};
+static enum argus_flow_verdict app_update(void *s, void *fs, const struct argus_packet *p, int dir)
+{
+	struct fake_app_state *a = fs;
+	(void)s;
+	(void)p;
+	a->packets++;
+	if (dir == ARGUS_DIR_DST)
+		a->from_dst++;
+	return ARGUS_FLOW_CLOSE; /* ignored for application decoders */
+}
+static void app_fill(void *s, const void *fs, struct argus_record *rec)
+{
+	const struct fake_app_state *a = fs;
+	(void)s;
+	assert_int_equal(argus_record_ext_put(rec, "app", a, sizeof *a), 0);
+}
+static const struct argus_decoder_ops fake_app = {
+	.flow_state_size = sizeof(struct fake_app_state),
+	.update = app_update,
+	.fill_record = app_fill,
+	.app_ports = app_ports,
+	.n_app_ports = 1,
+};
+
+static void test_app_decoder(void **st)
+{
+	struct argus_flowtable_config cfg = base_cfg(0, 1000);
+	struct argus_flowtable *ft;
+	struct fake_app_state got;
+	const uint8_t *data;
+	size_t len;
+	char err[256];
+	(void)st;
+	n_recs = 0;
+	ft = argus_flowtable_new(&cfg, collect, NULL, err, sizeof err);
+	assert_non_null(ft);
+	/* registered before the transport decoder: the layout must not care */
+	assert_int_equal(argus_flowtable_add_decoder(ft, "app", &fake_app, 3, NULL, 0, err, sizeof err), 0);
+	assert_int_equal(argus_flowtable_add_decoder(ft, "udp", &fake_udp, ARGUS_ABI_MINOR, NULL, 30,
+						     err, sizeof err),
+			 0);
+	send_udp(ft, 1 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	send_udp(ft, 1 * SEC + 10, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 100);
+	send_udp(ft, 1 * SEC + 20, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	send_udp(ft, 1 * SEC + 30, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5001, 54, 10);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	/* the transport decoder's state is untouched by the application's */
+	assert_int_equal(recs[0].trans, 3);
+	assert_int_equal(recs[0].spkts + recs[0].dpkts, 3);
+	data = argus_record_ext_get(&recs[0], "app", &len);
+	assert_non_null(data);
+	assert_int_equal(len, sizeof got);
+	memcpy(&got, data, sizeof got);
+	assert_int_equal(got.packets, 3);
+	assert_int_equal(got.from_dst, 1);
+	/* port 54: no application decoder, no plugin data */
+	assert_int_equal(recs[1].key.dport, 54);
+	assert_int_equal(recs[1].ext_len, 0);
+	assert_null(argus_record_ext_get(&recs[1], "app", &len));
+	argus_flowtable_free(ft);
+}
+
+static void test_app_decoder_refused(void **st)
+{
+	struct argus_flowtable_config cfg = base_cfg(0, 1000);
+	struct argus_decoder_ops both = fake_udp;
+	struct argus_flowtable *ft;
+	char err[256];
+	(void)st;
+	ft = argus_flowtable_new(&cfg, collect, NULL, err, sizeof err);
+	both.app_ports = app_ports;
+	both.n_app_ports = 1;
+	assert_int_equal(argus_flowtable_add_decoder(ft, "both", &both, 3, NULL, 30, err, sizeof err),
+			 ARGUS_EINVAL);
+	assert_non_null(strstr(err, "cannot also claim"));
+	/* a 1.2 module's descriptor has no app_ports: they are not read */
+	assert_int_equal(argus_flowtable_add_decoder(ft, "old", &both, 2, NULL, 30, err, sizeof err), 0);
+	argus_flowtable_free(ft);
+}
+
+static void test_record_ext(void **st)
+{
+	struct argus_record rec;
+	uint8_t big[255];
+	size_t len;
+	const uint8_t *d;
+	(void)st;
+	memset(&rec, 0, sizeof rec);
+	memset(big, 7, sizeof big);
+	assert_int_equal(argus_record_ext_put(&rec, "a", "xy", 2), 0);
+	assert_int_equal(argus_record_ext_put(&rec, "bb", "", 0), 0);
+	assert_int_equal(argus_record_ext_put(&rec, "c", big, sizeof big), ARGUS_RECORD_EXT_FULL);
+	assert_int_equal(rec.ext_len, 2 + 1 + 2 + 2 + 2 + 0);
+	d = argus_record_ext_get(&rec, "a", &len);
+	assert_non_null(d);
+	assert_int_equal(len, 2);
+	assert_memory_equal(d, "xy", 2);
+	assert_non_null(argus_record_ext_get(&rec, "bb", &len));
+	assert_int_equal(len, 0);
+	assert_null(argus_record_ext_get(&rec, "b", &len));
+	assert_null(argus_record_ext_get(&rec, "abc", &len));
+	/* damaged data (a length past the end) finds nothing and reads nothing past it */
+	rec.ext[0] = 200;
+	assert_null(argus_record_ext_get(&rec, "a", &len));
+}
+
 static void test_bidirectional(void **st)
 {
 	struct argus_flowtable *ft = new_table(0, 1000);
@@ -951,6 +1065,9 @@ int main(void)
 		cmocka_unit_test(test_at_status_report_on_packet),
 		cmocka_unit_test(test_at_status_revives_waiting_flow),
 		cmocka_unit_test(test_at_status_off_by_default),
+		cmocka_unit_test(test_app_decoder),
+		cmocka_unit_test(test_app_decoder_refused),
+		cmocka_unit_test(test_record_ext),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

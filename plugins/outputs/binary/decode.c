@@ -676,6 +676,20 @@ static int d_dsr(struct dctx *c, unsigned type, unsigned st, unsigned q, const u
 		return d_mpls(c, q, b, n);
 	case AB_DSR_DATA:
 		return d_data(c, st, b, n);
+	case AB_DSR_EXT: {
+		size_t count;
+		if (n < 4)
+			return too_short(c, "plugin data", n);
+		count = ab_get16(b);
+		if (count > n - 4 || count > ARGUS_RECORD_EXT_MAX) {
+			snprintf(c->err, c->errlen, "plugin data DSR holds %zu bytes but counts %zu",
+				 n - 4, count);
+			return AB_DECODE_CONTENT;
+		}
+		memcpy(rec->ext, b + 4, count);
+		rec->ext_len = (uint16_t)count;
+		return 0;
+	}
 	default: /* ASN, BEHAVIOR, COR, LABEL ...: no place in the record */
 		return 0;
 	}

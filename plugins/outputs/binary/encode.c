@@ -687,8 +687,24 @@ static uint8_t *put_encaps(const struct argus_record *rec, uint8_t *p)
 /* TRANSPORT (IPv6 id) + FLOW (IPv6) + TIME + METRIC (8-byte, app bytes) + AGR +
  * NETWORK (TCP perf) + VLAN + MPLS + JITTER + IPATTR + PSIZE + 2 DATA + MAC +
  * ICMP + ENCAPS, header included. */
+static uint8_t *put_ext(const struct argus_record *rec, uint8_t *p)
+{
+	size_t n = rec->ext_len <= ARGUS_RECORD_EXT_MAX ? rec->ext_len : 0;
+	size_t words = 2 + (n + 3) / 4;
+
+	if (!n)
+		return p;
+	dsr_header(p, AB_DSR_EXT, 0, 0, words);
+	ab_put16(p + 4, (uint16_t)n);
+	ab_put16(p + 6, 0);
+	memcpy(p + 8, rec->ext, n);
+	memset(p + 8 + n, 0, words * 4 - 8 - n);
+	return p + words * 4;
+}
+
 _Static_assert(4 + 24 + 44 + 20 + 52 + 80 + 120 + 8 + 12 + 84 + 20 + 12 +
-			       2 * (8 + ARGUS_USERDATA_MAX) + 20 + 32 + 12 <=
+			       2 * (8 + ARGUS_USERDATA_MAX) + 20 + 32 + 12 + 8 +
+			       ARGUS_RECORD_EXT_MAX <=
 		       AB_MAX_FAR_BYTES,
 	       "AB_MAX_FAR_BYTES too small");
 
@@ -729,6 +745,7 @@ size_t argus_binary_encode_far(const struct argus_record *rec, uint8_t *out)
 		p = put_icmp(rec, p);
 	if (has & ARGUS_HAS_ENCAPS)
 		p = put_encaps(rec, p);
+	p = put_ext(rec, p);
 
 	len = (size_t)(p - out);
 	out[0] = (uint8_t)(AB_REC_FAR | AB_VERSION);

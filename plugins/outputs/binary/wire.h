@@ -39,6 +39,10 @@
 #define AB_DSR_IPATTR 0x48u
 #define AB_DSR_DATA 0x50u
 #define AB_DSR_AGR 0x60u
+/* Not Argus 3: plugin data (argus_record_ext_put).  Argus 3 tools skip DSR
+ * types they do not know.  Body: u16 byte count, u16 zero, the bytes,
+ * zero padding to a word. */
+#define AB_DSR_EXT 0x7eu
 
 /* TRANSPORT subtype bits and id qualifiers. */
 #define AB_TRANS_SRCID 0x01u
@@ -137,7 +141,7 @@
 
 /* Largest flow record the writer produces (all DSRs at their largest),
  * plus a synthesised MAR in front of it. */
-#define AB_MAX_FAR_BYTES 1280u
+#define AB_MAX_FAR_BYTES 1536u
 #define AB_WRITE_RESERVE (AB_MAX_FAR_BYTES + AB_MAR_BYTES)
 
 /* Big-endian (network order) and little-endian accessors. */
