@@ -56,6 +56,21 @@ run_check "$src/_build-asan" \
 	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	LDFLAGS="-fsanitize=address,undefined" || status=1
 
+if [ "${SKIP_FUZZ:-}" != 1 ]; then
+	# a short libFuzzer run of every fuzz target (make fuzz; skipped when
+	# clang or libFuzzer is missing); the sanitizer build above has config.h
+	step "fuzz: every target for ${FUZZ_SECONDS:-20} s under libFuzzer"
+	if FUZZ_SECONDS=${FUZZ_SECONDS:-20} FUZZ_WORKDIR="$src/_build-asan/fuzz-work" \
+		bash "$src/tests/fuzz/run-fuzz.sh" "$src" "$src/_build-asan" > "$src/_build-asan/fuzz.log" 2>&1; then
+		grep -E "^fuzz_[a-z_]*: .*executions|SKIP" "$src/_build-asan/fuzz.log" || tail -5 "$src/_build-asan/fuzz.log"
+		if grep -q "SKIP" "$src/_build-asan/fuzz.log"; then skipped=$((skipped + 1)); else passed=$((passed + 1)); fi
+	else
+		tail -40 "$src/_build-asan/fuzz.log"
+		echo "fuzzing FAILED (crash inputs under _build-asan/fuzz-work/*/crashes/)"
+		failed=$((failed + 1))
+	fi
+fi
+
 [ "$failed" -gt 0 ] && status=1
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
