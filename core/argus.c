@@ -93,7 +93,8 @@ static void usage(FILE *out)
 		"  -w FILE [\"FILTER\"]  write records to FILE ('-' = stdout, the default),\n"
 		"                only flow records matching the ra FILTER, if one is given\n"
 		"  -o FORMAT     output module: binary (default), csv, json, text\n"
-		"  -P LIST       decoders to load, e.g. tcp,udp,icmp (default: all installed)\n"
+		"  -P LIST       decoders to load, e.g. tcp,udp,icmp (default: all installed);\n"
+		"                -P help lists the decoders\n"
 		"  -S SECS       flow status report interval (default 5)\n"
 		"  -M SECS       management record interval (default 60)\n"
 		"  -e SRCID      source id: number, IPv4/IPv6 address, short string or host name\n"
@@ -576,6 +577,12 @@ int main(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'P':
+			/* -P help: list the decoders found, once the registry
+			 * knows every plugin folder (after the options) */
+			if (strcmp(optarg, "help") == 0) {
+				list_plugins = 2;
+				break;
+			}
 			if (optarg[0] >= '0' && optarg[0] <= '9') {
 				argus_log(ARGUS_LOG_ERROR,
 					  "-P %s: serving records on a port is not supported yet", optarg);
@@ -683,6 +690,25 @@ int main(int argc, char **argv)
 	if (argus_registry_init(err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		return 1;
+	}
+	if (list_plugins == 2) {
+		/* -P help: the decoders -P accepts, as --list-plugins shows them */
+		size_t refused = 0, found;
+
+		found = argus_registry_load_all(ARGUS_PLUGIN_DECODER, &refused);
+		printf("%-10s %-8s %s\n", "DECODER", "VERSION", "SUMMARY");
+		for (size_t i = 0; i < argus_registry_count(); i++) {
+			const struct argus_plugin *d = argus_registry_at(i)->desc;
+			if (d->kind == ARGUS_PLUGIN_DECODER)
+				printf("%-10s %-8s %s\n", d->name, d->version ? d->version : "-",
+				       d->summary ? d->summary : "");
+		}
+		if (found == 0)
+			argus_log(ARGUS_LOG_WARNING,
+				  "no decoder found%s (argus --list-plugins shows the folders searched)",
+				  refused ? " that could be loaded" : "");
+		argus_registry_fini();
+		return 0;
 	}
 	if (list_plugins) {
 		argus_registry_print_all(stdout);
@@ -885,6 +911,12 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* decoders first: the fields they register are columns of the output
+	 * and words of the -w filter */
+	if (load_decoders(decoders) != 0) {
+		argus_registry_fini();
+		return EXIT_USAGE;
+	}
 	memset(&mon, 0, sizeof mon);
 	mon.mar_interval_s = mar_interval;
 	if (out_filter) {
@@ -917,8 +949,7 @@ int main(int argc, char **argv)
 		argus_registry_fini();
 		return strstr(err, "no output module") ? EXIT_USAGE : 1;
 	}
-	if (load_decoders(decoders) != 0 || attach_decoders(mon.ft, 1) != 0 ||
-	    add_live_sources(&mon, &cfg, ifaces, n_ifaces) != 0) {
+	if (attach_decoders(mon.ft, 1) != 0 || add_live_sources(&mon, &cfg, ifaces, n_ifaces) != 0) {
 		argus_monitor_finish(&mon, err, sizeof err);
 		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();

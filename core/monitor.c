@@ -90,8 +90,9 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
 	opts->n_fields = n_fields;
 	opts->name = path;
 	opts->separator = strcmp(format, "csv") == 0 ? ',' : 0;
-	/* csv and json carry flows only; the binary stream needs its MARs */
-	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+	/* the binary stream needs its MARs and text shows them as ra does;
+	 * csv, json and other machine formats carry flows only */
+	if (strcmp(format, "binary") == 0 || strcmp(format, "text") == 0)
 		opts->flags = ARGUS_OUT_SHOW_MAR;
 	m->srcid = cfg->srcid;
 	m->flow_interval_s = cfg->status_interval_s;

@@ -170,3 +170,8 @@ tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 tests_fuzz_fuzz_conf_LDADD = core/libargus.la $(PCAP_LIBS)
 EXTRA_DIST += tests/fuzz/corpus-packet tests/fuzz/corpus-conf tests/fuzz/pcap2seed.py \
 	tests/fuzz/make-packet-seeds.sh tests/fuzz/run-fuzz.sh
+
+# Issue 9: the plugin SDK out of tree (examples/plugins built against a
+# staged make install) and the manual pages.
+TESTS += tests/integration/sdk.sh tests/integration/manpages.sh
+EXTRA_DIST += tests/integration/sdk.sh tests/integration/manpages.sh

@@ -12,6 +12,7 @@
 #ifndef ARGUS_RECORD_H
 #define ARGUS_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
