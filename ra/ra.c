@@ -25,6 +25,7 @@
 #include "core/registry.h"
 #include "plugins/outputs/common/raview.h"
 #include "rarc.h"
+#include "remote.h"
 #include "timerange.h"
 
 #define EXIT_USAGE 2
@@ -45,6 +46,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ra [options] [- filter expression]\n"
+		"  -S HOST[:PORT]  read the live records of a remote argus or radium (port 561)\n"
 		"  -r FILE       read records from FILE ('-' = stdin; repeatable, or several\n"
 		"                names after one -r)\n"
 		"  -F FORMAT     output: text (default), csv, json, binary;\n"
@@ -97,8 +99,8 @@ static int selected(const struct selection *sel, const struct argus_record *rec)
 }
 
 /* Read one input; returns 0, or 1 if it had errors (already reported). */
-static int read_input(const struct reader *rd, const char *path, const struct selection *sel,
-		      struct argus_outsink *out,
+static int read_input(const struct reader *rd, const char *path, int given_fd,
+		      const struct selection *sel, struct argus_outsink *out,
 		      unsigned long long *remaining, int quiet, struct argus_record *rec,
 		      int *output_failed)
 {
@@ -109,7 +111,9 @@ static int read_input(const struct reader *rd, const char *path, const struct se
 	uint64_t size = 0, n = 0;
 	int fd, rc, status = 0;
 
-	if (strcmp(path, "-") == 0) {
+	if (given_fd >= 0) {
+		fd = given_fd; /* ra -S: the caller owns it */
+	} else if (strcmp(path, "-") == 0) {
 		fd = STDIN_FILENO;
 	} else {
 		struct stat st;
@@ -130,7 +134,7 @@ static int read_input(const struct reader *rd, const char *path, const struct se
 	rc = rd->ops->read_open(rd->state, fd, name, &reader, err, sizeof err);
 	if (rc != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s: %s", name, err[0] ? err : "cannot read");
-		if (fd != STDIN_FILENO)
+		if (fd != STDIN_FILENO && given_fd < 0)
 			close(fd);
 		return 1;
 	}
@@ -165,7 +169,7 @@ static int read_input(const struct reader *rd, const char *path, const struct se
 	}
 	argus_progress_end(&prog);
 	rd->ops->read_close(reader);
-	if (fd != STDIN_FILENO)
+	if (fd != STDIN_FILENO && given_fd < 0)
 		close(fd);
 	return status;
 }
@@ -181,6 +185,9 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const char *inputs[MAX_INPUTS];
+	static const char *remotes[MAX_INPUTS];
+	size_t n_remotes = 0;
+	const char *server_filter = NULL;
 	const char *field_words[MAX_FIELD_WORDS];
 	size_t n_inputs = 0, n_field_words = 0;
 	const char *format = NULL, *outpath = NULL, *rarc = NULL;
@@ -198,8 +205,15 @@ int main(int argc, char **argv)
 	argus_log_set_program(argv[0]);
 	memset(&rs, 0, sizeof rs);
 	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "+r:F:s:c:nuN:t:w:qL:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+r:S:F:s:c:nuN:t:w:qL:h", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'S':
+			if (n_remotes == MAX_INPUTS) {
+				argus_log(ARGUS_LOG_ERROR, "-S: too many servers");
+				return EXIT_USAGE;
+			}
+			remotes[n_remotes++] = optarg;
+			break;
 		case 'r':
 			/* ra -r a.argus b.argus: names up to the next option */
 			inputs[n_inputs++] = optarg;
@@ -337,8 +351,8 @@ int main(int argc, char **argv)
 		format = outpath ? "binary" : "text";
 	if (!outpath)
 		outpath = "-";
-	if (n_inputs == 0) {
-		argus_log(ARGUS_LOG_ERROR, "nothing to read: give -r FILE (or -r - for stdin)");
+	if (n_inputs == 0 && n_remotes == 0) {
+		argus_log(ARGUS_LOG_ERROR, "nothing to read: give -r FILE (or -r - for stdin) or -S HOST[:PORT]");
 		status = EXIT_USAGE;
 		goto out;
 	}
@@ -370,6 +384,12 @@ int main(int argc, char **argv)
 		rd.ops = rmod->desc->ops.output;
 		rd.state = rmod->state;
 
+		/* ra -S sends the filter to the server, as Argus ra does, unless it
+		 * starts with "local"; it is applied here either way */
+		if (filter_text && strncmp(filter_text, "local ", 6) == 0)
+			memmove(filter_text, filter_text + 6, strlen(filter_text + 6) + 1);
+		else if (filter_text)
+			server_filter = filter_text;
 		if (filter_text) {
 			char ferr[512] = "";
 			fmod = argus_registry_get(ARGUS_PLUGIN_FILTER, FILTER_PLUGIN, err, sizeof err);
@@ -449,8 +469,21 @@ int main(int argc, char **argv)
 		sel.view = view;
 		sel.viewbuf = viewbuf;
 		for (size_t i = 0; rec && i < n_inputs && !stop_requested && !output_failed && limit > 0; i++)
-			status |= read_input(&rd, inputs[i], &sel, &out, &limit, quiet, rec,
+			status |= read_input(&rd, inputs[i], -1, &sel, &out, &limit, quiet, rec,
 					     &output_failed);
+		for (size_t i = 0; rec && i < n_remotes && !stop_requested && !output_failed && limit > 0;
+		     i++) {
+			pid_t child = -1;
+			int fd = ra_remote_open(remotes[i], server_filter, &child, err, sizeof err);
+			if (fd < 0) {
+				argus_log(ARGUS_LOG_ERROR, "-S %s", err);
+				status = 1;
+				continue;
+			}
+			status |= read_input(&rd, remotes[i], fd, &sel, &out, &limit, 1, rec,
+					     &output_failed);
+			ra_remote_close(fd, child);
+		}
 		if (argus_outsink_close(&out, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			status = 1;

@@ -175,3 +175,7 @@ EXTRA_DIST += tests/fuzz/corpus-packet tests/fuzz/corpus-conf tests/fuzz/pcap2se
 # staged make install) and the manual pages.
 TESTS += tests/integration/sdk.sh tests/integration/manpages.sh
 EXTRA_DIST += tests/integration/sdk.sh tests/integration/manpages.sh
+
+# Issue 10 (first part): ra -S reads Debian argus's live records (root).
+TESTS += tests/integration/remote.sh
+EXTRA_DIST += tests/integration/remote.sh
