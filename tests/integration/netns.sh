@@ -96,7 +96,16 @@ tddrop=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$TMP/tcpdump.e
 mardrop=$(sed -n 's/.*"cause":"Stop".*"dropped":\([0-9]*\).*/\1/p' "$TMP/mar.json")
 marpkts=$(sed -n 's/.*"cause":"Stop".*"pkts_rcvd":\([0-9]*\).*/\1/p' "$TMP/mar.json")
 diag "tcpdump: $tdpkts packets, ${tddrop:-?} dropped by kernel; argus final MAR: pkts_rcvd=${marpkts:-?} dropped=${mardrop:-?}"
-same "${tddrop:-?}/${mardrop:-?}" 0/0 "neither tcpdump nor argus reports dropped packets"
+# tcpdump prints its counts when it stops cleanly; without them (seen once
+# under the sanitizer pass's load, tcpdump one packet short of argus) its
+# file is no reference for an exact count
+if [ -z "$tddrop" ]; then
+	same "${mardrop:-?}" 0 "argus reports no dropped packets (tcpdump printed no statistics)"
+	diag "tcpdump's messages:"
+	diag < "$TMP/tcpdump.err"
+else
+	same "$tddrop/${mardrop:-?}" 0/0 "neither tcpdump nor argus reports dropped packets"
+fi
 
 # our flow records (management records are not in csv output without --mar)
 flows() { # FILE OUT: proto,saddr,sport,daddr,dport,spkts,dpkts per record
@@ -111,6 +120,7 @@ tdudp=$(grep -c '\.5300: UDP' "$TMP/pcap.txt")
 tdeco=$(grep -c 'ICMP echo request' "$TMP/pcap.txt")
 tdeco6=$(grep -c 'ICMP6, echo request' "$TMP/pcap.txt")
 late=
+[ -n "$tddrop" ] || late="tcpdump stopped without printing its statistics, so its capture may be incomplete"
 [ "$tdsyn" -ge "$tcp_flows" ] && [ "$tdudp" -ge "$udp_flows" ] && [ "$tdeco" -ge "$icmp4_req" ] &&
 	[ "$tdeco6" -ge "$icmp6_req" ] || late="tcpdump missed some of the lab's traffic (SYNs $tdsyn, UDP requests $tdudp, echo requests $tdeco/$tdeco6): it started late"
 if [ -n "$late" ]; then
