@@ -265,35 +265,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #define REPLAY_MAX_INPUT (1u << 20)
 
-static void on_signal(int sig)
-{
-	static const char msg[] = "not ok - crashed on input ";
-
-	if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0 ||
-	    write(STDOUT_FILENO, current, strlen(current)) < 0 || write(STDOUT_FILENO, "\n", 1) < 0)
-		_exit(128 + sig);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 static uint8_t *replay_buf;
 
 static int read_file(const char *path, size_t *len)
 {
-	ssize_t n;
-	int fd;
-
-	*len = 0;
-	if (!replay_buf && !(replay_buf = malloc(REPLAY_MAX_INPUT)))
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (*len < REPLAY_MAX_INPUT &&
-	       (n = read(fd, replay_buf + *len, REPLAY_MAX_INPUT - *len)) > 0)
-		*len += (size_t)n;
-	close(fd);
-	return 0;
+	return replay_read_file(path, &replay_buf, REPLAY_MAX_INPUT, len);
 }
 
 /* One file, one input. */
@@ -356,11 +332,7 @@ int main(int argc, char **argv)
 	const char **list;
 	int n, i, failed = 0;
 
-	signal(SIGSEGV, on_signal);
-	signal(SIGBUS, on_signal);
-	signal(SIGFPE, on_signal);
-	signal(SIGILL, on_signal);
-	signal(SIGABRT, on_signal);
+	replay_catch_crashes(&current);
 	if (argc > 1) {
 		list = (const char **)(argv + 1);
 		n = argc - 1;

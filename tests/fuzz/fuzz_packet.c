@@ -494,33 +494,14 @@ end:
 
 #define REPLAY_MAX_INPUT (1u << 20)
 
-static void on_signal(int sig)
-{
-	static const char msg[] = "not ok - crashed on input ";
-
-	if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0 ||
-	    write(STDOUT_FILENO, current, strlen(current)) < 0 || write(STDOUT_FILENO, "\n", 1) < 0)
-		_exit(128 + sig);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 /* Run one file; 0 if it was read (whatever its content), -1 if not. */
 static int run_file(const char *path)
 {
 	static uint8_t *buf;
-	size_t len = 0;
-	ssize_t n;
-	int fd;
+	size_t len;
 
-	if (!buf && !(buf = malloc(REPLAY_MAX_INPUT)))
+	if (replay_read_file(path, &buf, REPLAY_MAX_INPUT, &len) != 0)
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len < REPLAY_MAX_INPUT && (n = read(fd, buf + len, REPLAY_MAX_INPUT - len)) > 0)
-		len += (size_t)n;
-	close(fd);
 	current = path;
 	LLVMFuzzerTestOneInput(buf, len);
 	current = "(none)";
@@ -544,11 +525,7 @@ int main(int argc, char **argv)
 	const char **list;
 	int n, i, failed = 0;
 
-	signal(SIGSEGV, on_signal);
-	signal(SIGBUS, on_signal);
-	signal(SIGFPE, on_signal);
-	signal(SIGILL, on_signal);
-	signal(SIGABRT, on_signal);
+	replay_catch_crashes(&current);
 	if (argc > 1) {
 		list = (const char **)(argv + 1);
 		n = argc - 1;
