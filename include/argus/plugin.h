@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define ARGUS_ABI_MAJOR 1
-#define ARGUS_ABI_MINOR 3
+#define ARGUS_ABI_MINOR 4
 
 /* Return codes (negative). */
 #define ARGUS_OK 0
@@ -220,7 +220,20 @@ struct argus_output_ops {
 	/* Bytes consumed so far (for progress and messages). */
 	uint64_t (*read_offset)(void *reader);
 	void (*read_close)(void *reader);
+
+	/* ABI 1.4, optional (the host reads it only from a module of ABI minor
+	 * 4 or later): the bytes write() would put out for REC, encoded into
+	 * BUF of CAP bytes without any stream; FIRST says REC opens a stream
+	 * (a binary stream's first MAR carries the format cookie).  argus
+	 * serves its remote clients with it, each client its own stream.
+	 * Returns the length, 0 if the format writes nothing for REC, or a
+	 * negative ARGUS_E* code (ARGUS_EINVAL when CAP is too small). */
+	long (*encode)(void *state, const struct argus_record *rec, int first, uint8_t *buf,
+		       size_t cap);
 };
+
+/* Room enough for any record encode() makes in the binary format. */
+#define ARGUS_ENCODE_MAX 4096
 
 /* ---- filters -------------------------------------------------------------- */
 struct argus_filter_ops {

@@ -681,6 +681,45 @@ static void test_synth_mar(void **state)
 	assert_int_equal(ab_get16(buf + 130) * 4u, len - 128);
 }
 
+/* ABI 1.4 encode(): the bytes write() puts in a stream, one record at a
+ * time: a stream's first record brings the opening MAR, later ones not. */
+static void test_encode_op(void **state)
+{
+	struct argus_record recs[2], mar;
+	uint8_t file[4096], enc[ARGUS_ENCODE_MAX];
+	size_t flen;
+	long n1, n2;
+	int fd;
+
+	(void)state;
+	assert_true(plugin->abi_minor >= 4);
+	assert_non_null(ops->encode);
+	base_flow(&recs[0], ARGUS_KEY_IPV4, 6);
+	base_flow(&recs[1], ARGUS_KEY_IPV6, 17);
+	fd = write_records(recs, 2);
+	flen = slurp(fd, file, sizeof file);
+	close(fd);
+	n1 = ops->encode(pstate, &recs[0], 1, enc, sizeof enc);
+	assert_true(n1 > 128);
+	n2 = ops->encode(pstate, &recs[1], 0, enc + n1, sizeof enc - (size_t)n1);
+	assert_true(n2 > 0);
+	assert_int_equal((size_t)(n1 + n2), flen);
+	assert_memory_equal(enc, file, flen);
+	/* a MAR later in a stream carries the source id, not the cookie */
+	memset(&mar, 0, sizeof mar);
+	mar.kind = ARGUS_RECORD_MAR;
+	mar.present = ARGUS_HAS_MAR;
+	mar.mar.thisid = 0x0a000001;
+	mar.mar.bufs = 7;
+	assert_int_equal(ops->encode(pstate, &mar, 0, enc, sizeof enc), 128);
+	assert_int_equal(ab_get32(enc + 8), 0x0a000001);
+	assert_int_equal(ab_get32(enc + 96), 7);
+	assert_int_equal(ops->encode(pstate, &mar, 1, enc, sizeof enc), 128);
+	assert_int_equal(ab_get32(enc + 8), AB_COOKIE_V3);
+	/* too small a buffer is refused, not overrun */
+	assert_true(ops->encode(pstate, &recs[0], 0, enc, 64) < 0);
+}
+
 /* ---- metric widths ------------------------------------------------------------------ */
 
 struct width_case {
@@ -2274,6 +2313,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_ext),
 		cmocka_unit_test(test_roundtrip_mar),
 		cmocka_unit_test(test_synth_mar),
+		cmocka_unit_test(test_encode_op),
 		cmocka_unit_test(test_metric_width),
 		cmocka_unit_test(test_metric_large),
 		cmocka_unit_test(test_golden_all),

@@ -43,6 +43,7 @@ static const struct argus_output_ops binary_ops = {
 	.read_next = argus_binary_read_next,
 	.read_offset = argus_binary_read_offset,
 	.read_close = argus_binary_read_close,
+	.encode = argus_binary_encode,
 };
 
 static const struct argus_plugin binary_plugin = {

@@ -848,6 +848,28 @@ static size_t encode_start_mar(const struct argus_record *far, uint8_t *out)
 	return argus_binary_encode_mar(&m, 1, out);
 }
 
+_Static_assert(AB_WRITE_RESERVE <= ARGUS_ENCODE_MAX, "ARGUS_ENCODE_MAX too small");
+
+long argus_binary_encode(void *state, const struct argus_record *rec, int first, uint8_t *buf,
+			 size_t cap)
+{
+	size_t n = 0;
+
+	(void)state;
+	if (cap < AB_WRITE_RESERVE)
+		return ARGUS_EINVAL;
+	switch (rec->kind) {
+	case ARGUS_RECORD_MAR:
+		return (long)argus_binary_encode_mar(rec, first, buf);
+	case ARGUS_RECORD_FLOW:
+		if (first)
+			n = encode_start_mar(rec, buf);
+		return (long)(n + argus_binary_encode_far(rec, buf + n));
+	default:
+		return ARGUS_EINVAL;
+	}
+}
+
 /* ---- output stream ---------------------------------------------------------- */
 
 /* Bytes at the end of buf[0..off) that do not make a whole record.  The

@@ -244,6 +244,9 @@ ARGUS_BINARY_HIDDEN size_t argus_binary_encode_far(const struct argus_record *re
 ARGUS_BINARY_HIDDEN size_t argus_binary_encode_mar(const struct argus_record *rec, int first_mar,
 						   uint8_t *out);
 
+ARGUS_BINARY_HIDDEN long argus_binary_encode(void *state, const struct argus_record *rec, int first,
+					     uint8_t *buf, size_t cap);
+
 ARGUS_BINARY_HIDDEN int argus_binary_open(void *state, int fd, const struct argus_output_opts *opts,
 					  void **stream, char *err, size_t errlen);
 ARGUS_BINARY_HIDDEN int argus_binary_write(void *stream, const struct argus_record *rec, char *err,
