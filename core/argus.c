@@ -24,14 +24,18 @@
 #include "ifspec.h"
 #include "log.h"
 #include "monitor.h"
+#include "netacl.h"
 #include "progress.h"
 #include "registry.h"
+#include "server.h"
 #include "srcid.h"
 
 #define EXIT_USAGE 2
 #define MAX_INPUTS 256
 #define SYSTEM_CONF "/etc/argus.conf"
 #define REOPEN_INTERVAL_US 5000000 /* a failed interface is tried again this often */
+#define CLIENT_START_TIMEOUT_US 5000000 /* Argus drops clients without START: then */
+#define CLIENT_DRAIN_US 2000000 /* at exit, clients get this long for their queue */
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
@@ -39,6 +43,7 @@
 static volatile sig_atomic_t stop_requested, reopen_requested;
 static char *bpf; /* the capture filter text, freed at exit */
 static struct argus_capture *current_capture;
+static struct argus_server *server; /* remote clients (-P PORT), or NULL */
 
 /* A live interface and the flow table its packets go to. */
 struct live_source {
@@ -69,7 +74,7 @@ static void reopen_output(struct argus_monitor *mon)
 	char err[1700];
 
 	reopen_requested = 0;
-	if (strcmp(reopen_path, "-") == 0)
+	if (!reopen_path[0] || strcmp(reopen_path, "-") == 0)
 		return;
 	if (argus_monitor_reopen(mon, reopen_path, err, sizeof err) != 0)
 		argus_log(ARGUS_LOG_ERROR, "SIGHUP: %s", err);
@@ -95,6 +100,8 @@ static void usage(FILE *out)
 		"  -o FORMAT     output module: binary (default), csv, json, text\n"
 		"  -P LIST       decoders to load, e.g. tcp,udp,icmp (default: all installed);\n"
 		"                -P help lists the decoders\n"
+		"  -P PORT       serve the records to ra -S / radium clients on TCP PORT\n"
+		"  -B ADDRS      addresses the -P port listens on (default: all)\n"
 		"  -S SECS       flow status report interval (default 5)\n"
 		"  -M SECS       management record interval (default 60)\n"
 		"  -e SRCID      source id: number, IPv4/IPv6 address, short string or host name\n"
@@ -110,7 +117,7 @@ static void usage(FILE *out)
 		"  -O            do not optimize the capture filter\n"
 		"  -b            print the compiled capture filter and exit\n"
 		"  -q            no progress line\n"
-		"  -d            run as a daemon (live capture, needs -w FILE)\n"
+		"  -d            run as a daemon (live capture, needs -w FILE or -P PORT)\n"
 		"  -u USER, -g GROUP  run as USER/GROUP once the capture and output are open\n"
 		"  -c DIR        chroot to DIR (the output file name is taken inside DIR)\n"
 		"  -L, --plugin-dir DIR  look for plugins in DIR first\n"
@@ -315,14 +322,15 @@ static void live_source_retry(struct live_source *src, const struct argus_live_o
  * fails; 0, or 1 if waiting for packets failed (reported). */
 static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
 {
-	struct pollfd pfd[ARGUS_IFSPEC_MAX];
+	struct pollfd pfd[ARGUS_IFSPEC_MAX + ARGUS_SERVER_MAX_FDS];
 	size_t which[ARGUS_IFSPEC_MAX];
 	int64_t last_idle = wall_now_us();
 	char err[1024];
 
 	while (!stop_requested && !argus_monitor_failed(mon)) {
 		int64_t now = wall_now_us();
-		nfds_t nfds = 0;
+		nfds_t nfds = 0, n_capture;
+		size_t n_server = 0;
 		int got = 0;
 
 		if (reopen_requested)
@@ -337,11 +345,15 @@ static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
 				which[nfds++] = i;
 			}
 		}
+		n_capture = nfds;
+		if (server)
+			n_server = argus_server_pollfds(server, pfd + nfds);
+		nfds += n_server;
 		if (poll(pfd, nfds, 100) < 0 && errno != EINTR) {
 			argus_log(ARGUS_LOG_ERROR, "waiting for packets: %s", strerror(errno));
 			return 1;
 		}
-		for (nfds_t k = 0; k < nfds; k++) {
+		for (nfds_t k = 0; k < n_capture; k++) {
 			struct live_source *src = &lives[which[k]];
 			int eof, n;
 			if (!pfd[k].revents)
@@ -353,6 +365,9 @@ static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
 			else
 				got += n;
 		}
+		/* after the capture: its records are queued for the clients */
+		if (server)
+			argus_server_serve(server, pfd + n_capture, n_server, wall_now_us());
 		update_capture_counts(mon);
 		/* quiet interfaces' flows must time out while others are busy */
 		now = wall_now_us();
@@ -451,7 +466,7 @@ static int add_live_sources(struct argus_monitor *mon, const struct argus_flowta
 
 /* Argus 3 variables this argus has no use for. */
 static const char *const argus3_unimplemented[] = {
-	"ARGUS_ACCESS_PORT", "ARGUS_BIND_IP", "ARGUS_OUTPUT_STREAM",
+	"ARGUS_OUTPUT_STREAM",
 	"ARGUS_GENERATE_TCP_PERF_METRIC", "ARGUS_GENERATE_BIDIRECTIONAL_TIMESTAMPS",
 	"ARGUS_GENERATE_RESPONSE_TIME_DATA", "ARGUS_CAPTURE_FULL_CONTROL_DATA",
 	"ARGUS_TRACK_DUPLICATES", "ARGUS_SELF_SYNCHRONIZE", "ARGUS_KEYSTROKE",
@@ -470,7 +485,8 @@ static const char *const argus_variables[] = {
 	"ARGUS_GENERATE_PACKET_SIZE", "ARGUS_CAPTURE_DATA_LEN", "ARGUS_DAEMON", "ARGUS_SET_PID",
 	"ARGUS_PID_PATH", "ARGUS_SETUSER_ID", "ARGUS_SETGROUP_ID", "ARGUS_CHROOT_DIR",
 	"ARGUS_FILTER", "ARGUS_GO_PROMISCUOUS", "ARGUS_FILTER_OPTIMIZER", "ARGUS_PCAP_IMMEDIATE",
-	"ARGUS_PCAP_BUF_SIZE", "ARGUS_MAX_FLOWS", "ARGUS_TIMEOUT_AT_STATUS",
+	"ARGUS_PCAP_BUF_SIZE", "ARGUS_MAX_FLOWS", "ARGUS_TIMEOUT_AT_STATUS", "ARGUS_ACCESS_PORT",
+	"ARGUS_BIND_IP", "ARGUS_ACCESS_LIST", "ARGUS_CLIENT_QUEUE_SIZE",
 };
 
 static int in_list(const char *key, const char *const *list, size_t n)
@@ -507,6 +523,93 @@ static void free_out_filter(const struct argus_module *mod, void *prog)
 		mod->desc->ops.filter->free(prog);
 }
 
+static void serve_record(void *ctx, const struct argus_record *rec)
+{
+	argus_server_record(ctx, rec);
+}
+
+static void build_mar(void *ctx, enum argus_cause cause, int64_t now_us, struct argus_record *out)
+{
+	argus_monitor_build_mar(ctx, cause, now_us, out);
+}
+
+/* The -P port's settings from the command line and argus.conf; 0, or the
+ * exit status (reported). */
+static int server_settings(const char *port_text, const char *bind, struct argus_netacl *acl,
+			   struct argus_server_config *sc)
+{
+	char err[512], where[512];
+	long port, queue;
+	const char *acl_text = config_text("ARGUS_ACCESS_LIST");
+
+	memset(sc, 0, sizeof *sc);
+	if (port_text) {
+		char *end;
+		errno = 0;
+		port = strtol(port_text, &end, 10);
+		if (errno || *end || port < 1 || port > 65535) {
+			argus_log(ARGUS_LOG_ERROR, "-P %s: a port is a number from 1 to 65535",
+				  port_text);
+			return EXIT_USAGE;
+		}
+	} else if (config_number("ARGUS_ACCESS_PORT", 0, 0, 65535, &port) != 0) {
+		return EXIT_USAGE;
+	}
+	if (port == 0)
+		return 0;
+	if (config_size("ARGUS_CLIENT_QUEUE_SIZE", 8L << 20, &queue) != 0)
+		return EXIT_USAGE;
+	acl->n = 0;
+	if (acl_text && argus_netacl_parse(acl_text, acl, err, sizeof err) != 0) {
+		argus_config_where("ARGUS_ACCESS_LIST", where, sizeof where);
+		argus_log(ARGUS_LOG_ERROR, "%sARGUS_ACCESS_LIST: %s", where, err);
+		return EXIT_USAGE;
+	}
+	sc->port = (unsigned)port;
+	sc->bind = bind ? bind : config_text("ARGUS_BIND_IP");
+	sc->access = acl;
+	sc->queue_bytes = (size_t)queue;
+	sc->max_clients = ARGUS_SERVER_MAX_CLIENTS;
+	sc->start_timeout_us = CLIENT_START_TIMEOUT_US;
+	return 0;
+}
+
+/* Open the -P port: the binary output encodes, the ra filter compiles the
+ * clients' FILTER: expressions.  0 or -1 (reported). */
+static int start_server(struct argus_server_config *sc, struct argus_monitor *mon)
+{
+	const struct argus_module *bin, *flt;
+	char err[1024];
+
+	bin = argus_registry_get(ARGUS_PLUGIN_OUTPUT, "binary", err, sizeof err);
+	if (!bin || bin->desc->abi_minor < 4 || !bin->desc->ops.output->encode) {
+		argus_log(ARGUS_LOG_ERROR, "-P %u: %s", sc->port,
+			  bin ? "the binary output module is too old to serve clients (ABI 1.4 needed)"
+			      : err);
+		return -1;
+	}
+	sc->encode = bin->desc->ops.output->encode;
+	sc->encode_state = bin->state;
+	flt = argus_registry_get(ARGUS_PLUGIN_FILTER, "ra", err, sizeof err);
+	if (flt) {
+		sc->filter_ops = flt->desc->ops.filter;
+		sc->filter_state = flt->state;
+	} else {
+		argus_log(ARGUS_LOG_WARNING, "-P %u: %s: client filters will be refused", sc->port,
+			  err);
+	}
+	sc->mar = build_mar;
+	sc->mar_ctx = mon;
+	server = argus_server_open(sc, err, sizeof err);
+	if (!server) {
+		argus_log(ARGUS_LOG_ERROR, "-P %u: %s", sc->port, err);
+		return -1;
+	}
+	mon->tap = serve_record;
+	mon->tap_ctx = server;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -523,6 +626,9 @@ int main(int argc, char **argv)
 	const char *outpath = NULL, *format = "binary", *decoders = NULL;
 	const char *srcid_text = NULL, *conf_files[16], *out_filter = NULL;
 	const char *user = NULL, *group = NULL, *chroot_dir = NULL, *open_path;
+	const char *port_text = NULL, *bind_text = NULL;
+	struct argus_server_config server_cfg;
+	struct argus_netacl access_list;
 	char pid_path[PATH_MAX] = "", open_buf[PATH_MAX];
 	int daemon_mode = -1, set_pid = 0, ready_fd = -1, setup_failed;
 	struct argus_ids ids;
@@ -545,7 +651,7 @@ int main(int argc, char **argv)
 
 	argus_log_set_program(argv[0]);
 	atexit(free_bpf);
-	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:u:g:c:Ob", longopts,
+	while ((opt = getopt_long(argc, argv, "+r:i:w:o:P:S:M:e:mF:Xs:pqL:hdJAZU:u:g:c:ObB:", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'r':
@@ -583,12 +689,14 @@ int main(int argc, char **argv)
 				list_plugins = 2;
 				break;
 			}
-			if (optarg[0] >= '0' && optarg[0] <= '9') {
-				argus_log(ARGUS_LOG_ERROR,
-					  "-P %s: serving records on a port is not supported yet", optarg);
-				return EXIT_USAGE;
-			}
-			decoders = optarg;
+			/* Argus 3: a number is the port clients read from */
+			if (optarg[0] >= '0' && optarg[0] <= '9')
+				port_text = optarg;
+			else
+				decoders = optarg;
+			break;
+		case 'B':
+			bind_text = optarg;
 			break;
 		case 'S':
 			if (parse_seconds("-S", optarg, &status_interval) != 0)
@@ -733,7 +841,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!outpath)
 		outpath = config_text("ARGUS_OUTPUT_FILE");
-	if (!outpath)
+	if ((status = server_settings(port_text, bind_text, &access_list, &server_cfg)) != 0)
+		return status;
+	/* Argus: records go to the clients only, unless a file is named too */
+	if (!outpath && !server_cfg.port)
 		outpath = "-";
 	if (n_ifaces == 0 && n_inputs == 0 && config_text("ARGUS_INTERFACE")) {
 		if (argus_ifspec_parse(config_text("ARGUS_INTERFACE"), ifaces, &n_ifaces, err,
@@ -789,9 +900,15 @@ int main(int argc, char **argv)
 					  ifaces[i].name);
 				return EXIT_USAGE;
 			}
-	if (daemon_mode && (!live_mode || strcmp(outpath, "-") == 0)) {
+	if (daemon_mode && (!live_mode || (outpath && strcmp(outpath, "-") == 0))) {
+		argus_log(ARGUS_LOG_ERROR, "-d: a daemon captures live (not -r) and needs -w FILE "
+					   "(not stdout) or -P PORT");
+		return EXIT_USAGE;
+	}
+	if (server_cfg.port && !live_mode) {
 		argus_log(ARGUS_LOG_ERROR,
-			  "-d: a daemon captures live (not -r) and needs -w FILE (not stdout)");
+			  "-P %u: records are served from live capture (-i), not from files (-r)",
+			  server_cfg.port);
 		return EXIT_USAGE;
 	}
 	if (chroot_dir && !live_mode) {
@@ -819,7 +936,9 @@ int main(int argc, char **argv)
 	/* where the output is opened now, and again on SIGHUP once chdir'd to
 	 * / or chroot'ed (Argus: -w names are taken inside the chroot) */
 	open_path = outpath;
-	if (strcmp(outpath, "-") != 0) {
+	if (!outpath) {
+		reopen_path[0] = '\0';
+	} else if (strcmp(outpath, "-") != 0) {
 		char cwd[PATH_MAX];
 		int n;
 		if (chroot_dir) {
@@ -860,7 +979,8 @@ int main(int argc, char **argv)
 	}
 	if (daemon_mode)
 		umask(027);
-	if (strcmp(outpath, "-") == 0 && strcmp(format, "binary") == 0 && isatty(STDOUT_FILENO)) {
+	if (outpath && strcmp(outpath, "-") == 0 && strcmp(format, "binary") == 0 &&
+	    isatty(STDOUT_FILENO)) {
 		argus_log(ARGUS_LOG_ERROR,
 			  "will not write binary records to a terminal: use -w FILE, or pipe into ra");
 		return EXIT_USAGE;
@@ -943,7 +1063,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (argus_monitor_start(&mon, &cfg, format, open_path, err, sizeof err) != 0) {
+	if (argus_monitor_start(&mon, &cfg, format, outpath ? open_path : NULL, err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();
@@ -955,6 +1075,9 @@ int main(int argc, char **argv)
 		argus_registry_fini();
 		return EXIT_USAGE;
 	}
+	/* before chroot and -u: the port may be a privileged one (561) */
+	if (server_cfg.port && start_server(&server_cfg, &mon) != 0)
+		status = 1;
 	argus_config_foreach_unasked(warn_unasked_variable, NULL);
 
 	for (size_t i = 0; i < n_lives && status == 0; i++)
@@ -1017,6 +1140,9 @@ int main(int argc, char **argv)
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			status = 1;
 		}
+		/* the clients get the closing MAR too */
+		argus_server_close(server, CLIENT_DRAIN_US);
+		server = NULL;
 		if (malformed)
 			argus_log(ARGUS_LOG_INFO, "%llu packets too malformed to key a flow",
 				  (unsigned long long)malformed);

@@ -20,6 +20,10 @@ static int64_t wall_us(void)
 
 static int write_record(struct argus_monitor *m, const struct argus_record *rec)
 {
+	if (!m->has_out) {
+		m->records++;
+		return 0;
+	}
 	if (m->out.failed)
 		return -1;
 	if (argus_outsink_write(&m->out, rec, m->err, sizeof m->err) < 0)
@@ -32,6 +36,8 @@ static int emit_flow_record(void *ctx, const struct argus_record *rec)
 {
 	struct argus_monitor *m = ctx;
 
+	if (m->tap)
+		m->tap(m->tap_ctx, rec);
 	if (m->filter && !m->filter_ops->match(m->filter, rec)) {
 		m->filtered++;
 		return 0;
@@ -39,39 +45,49 @@ static int emit_flow_record(void *ctx, const struct argus_record *rec)
 	return write_record(m, rec);
 }
 
-static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now_us)
+void argus_monitor_build_mar(const struct argus_monitor *m, enum argus_cause cause,
+			     int64_t now_us, struct argus_record *out)
 {
-	struct argus_record rec;
 	struct argus_flowtable_stats total;
 	const struct argus_flowtable_stats *st = &total;
 
 	argus_monitor_totals(m, &total);
-	memset(&rec, 0, sizeof rec);
-	rec.kind = ARGUS_RECORD_MAR;
-	rec.cause = (uint8_t)cause;
-	rec.present = ARGUS_HAS_MAR | ARGUS_HAS_TRANSPORT;
-	rec.srcid = m->srcid;
-	rec.stime_us = rec.ltime_us = now_us;
-	rec.mar.start_us = m->start_wall_us;
-	rec.mar.now_us = now_us;
-	rec.mar.major = 3;
-	rec.mar.minor = 0;
-	rec.mar.sequence = m->mar_seq++;
-	rec.mar.flow_interval = (uint16_t)m->flow_interval_s;
-	rec.mar.mar_interval = (uint16_t)m->mar_interval_s;
-	rec.mar.pkts_rcvd = m->pcap_received ? m->pcap_received : st->packets;
-	rec.mar.bytes_rcvd = st->bytes;
-	rec.mar.records = (uint32_t)m->records;
-	rec.mar.flows = (uint32_t)st->live;
-	rec.mar.dropped = (uint32_t)(m->pcap_dropped + st->evicted);
+	memset(out, 0, sizeof *out);
+	out->kind = ARGUS_RECORD_MAR;
+	out->cause = (uint8_t)cause;
+	out->present = ARGUS_HAS_MAR | ARGUS_HAS_TRANSPORT;
+	out->srcid = m->srcid;
+	out->stime_us = out->ltime_us = now_us;
+	out->mar.start_us = m->start_wall_us;
+	out->mar.now_us = now_us;
+	out->mar.major = 3;
+	out->mar.minor = 0;
+	out->mar.sequence = m->mar_seq;
+	out->mar.flow_interval = (uint16_t)m->flow_interval_s;
+	out->mar.mar_interval = (uint16_t)m->mar_interval_s;
+	out->mar.pkts_rcvd = m->pcap_received ? m->pcap_received : st->packets;
+	out->mar.bytes_rcvd = st->bytes;
+	out->mar.records = (uint32_t)m->records;
+	out->mar.flows = (uint32_t)st->live;
+	out->mar.dropped = (uint32_t)(m->pcap_dropped + st->evicted);
 	if (m->srcid.type == ARGUS_SRCID_IPV4)
-		rec.mar.thisid = (uint32_t)m->srcid.value[0] << 24 | (uint32_t)m->srcid.value[1] << 16 |
+		out->mar.thisid = (uint32_t)m->srcid.value[0] << 24 | (uint32_t)m->srcid.value[1] << 16 |
 				 (uint32_t)m->srcid.value[2] << 8 | m->srcid.value[3];
 	else if (m->srcid.type == ARGUS_SRCID_INT)
-		memcpy(&rec.mar.thisid, m->srcid.value, 4);
+		memcpy(&out->mar.thisid, m->srcid.value, 4);
 	else if (m->srcid.type == ARGUS_SRCID_STRING)
-		rec.mar.thisid = (uint32_t)m->srcid.value[0] << 24 | (uint32_t)m->srcid.value[1] << 16 |
+		out->mar.thisid = (uint32_t)m->srcid.value[0] << 24 | (uint32_t)m->srcid.value[1] << 16 |
 				 (uint32_t)m->srcid.value[2] << 8 | m->srcid.value[3];
+}
+
+static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now_us)
+{
+	struct argus_record rec;
+
+	argus_monitor_build_mar(m, cause, now_us, &rec);
+	m->mar_seq++;
+	if (m->tap)
+		m->tap(m->tap_ctx, &rec);
 	return write_record(m, &rec);
 }
 
@@ -105,7 +121,8 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
 	m->tables[0].ft = m->ft;
 	m->n_tables = 1;
 	m->fields = fields; /* the output may keep opts.fields until it is closed */
-	rc = argus_outsink_open(&m->out, format, path, opts, err, errlen);
+	m->has_out = path != NULL;
+	rc = path ? argus_outsink_open(&m->out, format, path, opts, err, errlen) : 0;
 	if (rc != 0) {
 		free(m->fields);
 		m->fields = NULL;
@@ -188,7 +205,8 @@ void argus_monitor_idle(struct argus_monitor *m, int64_t now_us)
 		emit_mar(m, ARGUS_CAUSE_STATUS, now_us);
 		m->next_mar_us = now_us + (int64_t)m->mar_interval_s * 1000000;
 	}
-	argus_outsink_flush(&m->out, m->err, sizeof m->err);
+	if (m->has_out)
+		argus_outsink_flush(&m->out, m->err, sizeof m->err);
 }
 
 int argus_monitor_failed(const struct argus_monitor *m) { return m->out.failed != 0; }
@@ -200,6 +218,8 @@ int argus_monitor_reopen(struct argus_monitor *m, const char *path, char *err, s
 	char cerr[1600] = "";
 	int rc;
 
+	if (!m->has_out)
+		return 0;
 	if (m->out.failed) {
 		snprintf(err, errlen, "%s", m->err);
 		return -1;
@@ -233,7 +253,7 @@ int argus_monitor_finish(struct argus_monitor *m, char *err, size_t errlen)
 	for (size_t i = 0; i < m->n_tables; i++)
 		argus_flowtable_flush(m->tables[i].ft);
 	emit_mar(m, ARGUS_CAUSE_STOP, wall_us());
-	rc = argus_outsink_close(&m->out, err, errlen);
+	rc = m->has_out ? argus_outsink_close(&m->out, err, errlen) : 0;
 	if (m->out.failed && m->err[0])
 		snprintf(err, errlen, "%s", m->err);
 	for (size_t i = 0; i < m->n_tables; i++)

@@ -40,11 +40,22 @@ struct argus_monitor {
 	const void *filter;
 	const struct argus_filter_ops *filter_ops;
 	uint64_t filtered; /* flow records the filter left out */
+	/* every record (flows before the -w filter, and MARs) also goes here:
+	 * argus's remote clients; NULL for none */
+	void (*tap)(void *ctx, const struct argus_record *rec);
+	void *tap_ctx;
+	int has_out; /* a file or stdout is written (argus -P alone writes none) */
 	char err[1600]; /* first output error */
 };
 
+/* Open the output (FORMAT to PATH; PATH NULL: records go to the tap
+ * only) and write the start MAR. */
 int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_config *cfg,
 			const char *format, const char *path, char *err, size_t errlen);
+/* A MAR describing the monitor at NOW_US, as the next status MAR would be
+ * (for a remote client's opening MAR). */
+void argus_monitor_build_mar(const struct argus_monitor *m, enum argus_cause cause,
+			     int64_t now_us, struct argus_record *rec);
 /* The input of the first table: the context for argus_monitor_packet. */
 struct argus_monitor_input *argus_monitor_main_input(struct argus_monitor *m);
 /* Another flow table with CFG (its own source id), before the first packet. */

@@ -179,3 +179,29 @@ EXTRA_DIST += tests/integration/sdk.sh tests/integration/manpages.sh
 # Issue 10 (first part): ra -S reads Debian argus's live records (root).
 TESTS += tests/integration/remote.sh
 EXTRA_DIST += tests/integration/remote.sh
+
+# Issue 10: argus -P.  The access list (ARGUS_ACCESS_LIST) and the client
+# commands (START:, FILTER:, DONE:); core/netacl.c and core/remotecmd.c
+# belong to the argus program, not to libargus.  serve.sh runs argus as a
+# server on loopback for Debian's ra and radium, our ra and test clients.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_netacl tests/unit/test_remotecmd
+TESTS += tests/unit/test_netacl tests/unit/test_remotecmd
+endif
+tests_unit_test_netacl_SOURCES = tests/unit/test_netacl.c core/netacl.c core/netacl.h
+tests_unit_test_netacl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_netacl_LDADD = $(UNIT_LDADD)
+tests_unit_test_remotecmd_SOURCES = tests/unit/test_remotecmd.c core/remotecmd.c core/remotecmd.h
+tests_unit_test_remotecmd_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_remotecmd_LDADD = $(UNIT_LDADD)
+
+# Their fuzz target, replaying its seeds without libFuzzer (tests/fuzz/README.md).
+check_PROGRAMS += tests/fuzz/fuzz_remotecmd
+TESTS += tests/fuzz/fuzz_remotecmd
+tests_fuzz_fuzz_remotecmd_SOURCES = tests/fuzz/fuzz_remotecmd.c tests/fuzz/replay.h \
+	core/remotecmd.c core/remotecmd.h core/netacl.c core/netacl.h
+tests_fuzz_fuzz_remotecmd_CFLAGS = $(AM_CFLAGS)
+EXTRA_DIST += tests/fuzz/corpus-remote
+
+TESTS += tests/integration/serve.sh
+EXTRA_DIST += tests/integration/serve.sh

@@ -5,8 +5,8 @@
 #   run-fuzz.sh SRCDIR BUILDDIR [TARGET...]
 #
 # SRCDIR is the source tree, BUILDDIR a configured build directory (for
-# config.h); TARGETs are among record_reader filter packet conf (default:
-# all).  Environment:
+# config.h); TARGETs are among record_reader filter packet conf remotecmd
+# (default: all).  Environment:
 #   FUZZ_SECONDS  seconds per target (60)
 #   FUZZ_WORKDIR  where binaries, corpus copies, logs and crash inputs go
 #                 (BUILDDIR/fuzz-work)
@@ -19,13 +19,13 @@
 set -u
 
 if [ $# -lt 2 ]; then
-	echo "usage: $0 SRCDIR BUILDDIR [record_reader|filter|packet|conf ...]" >&2
+	echo "usage: $0 SRCDIR BUILDDIR [record_reader|filter|packet|conf|remotecmd ...]" >&2
 	exit 2
 fi
 S=$(cd "$1" && pwd) || exit 2
 B=$(cd "$2" && pwd) || exit 2
 shift 2
-targets=${*:-record_reader filter packet conf}
+targets=${*:-record_reader filter packet conf remotecmd}
 seconds=${FUZZ_SECONDS:-60}
 work=${FUZZ_WORKDIR:-$B/fuzz-work}
 
@@ -87,6 +87,9 @@ describe() {
 		srcs="$S/core/conf.c $S/core/srcid.c $S/core/ifspec.c $S/core/flowtable.c
 			$S/core/flowmetrics.c $decoders"
 		libs="-lpcap -lm" corpus=$S/tests/fuzz/corpus-conf maxlen=16384 ;;
+	remotecmd)
+		srcs="$S/core/remotecmd.c $S/core/netacl.c"
+		libs="" corpus=$S/tests/fuzz/corpus-remote maxlen=4096 ;;
 	*)
 		return 1 ;;
 	esac
@@ -96,7 +99,7 @@ status=0
 summary=
 for t in $targets; do
 	if ! describe "$t"; then
-		echo "run-fuzz: unknown target $t (record_reader, filter, packet, conf)" >&2
+		echo "run-fuzz: unknown target $t (record_reader, filter, packet, conf, remotecmd)" >&2
 		status=1
 		continue
 	fi
