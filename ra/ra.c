@@ -165,6 +165,11 @@ static int read_input(const struct reader *rd, const char *path, int given_fd,
 			*output_failed = 1;
 			break;
 		}
+		/* a live stream (-S): each record is news, not a buffer to fill */
+		if (given_fd >= 0 && argus_outsink_flush(out, oerr, sizeof oerr) != 0) {
+			*output_failed = 1;
+			break;
+		}
 		(*remaining)--;
 	}
 	argus_progress_end(&prog);
