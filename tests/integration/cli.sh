@@ -2,7 +2,7 @@
 # The programs end to end on the shipped sample capture: plugins, formats,
 # filters, decoder selection.
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 30
 
 check "argus --version" sh -c '"$0" --version | grep -q "^argus "' "$ARGUS"
 check "ra --version" sh -c '"$0" --version | grep -q "^ra "' "$RA"
@@ -110,6 +110,21 @@ printf '# ok\nARGUS_DAEMON yes\n' > "$TMP/e.conf"
 "$ARGUS" -X -F "$TMP/e.conf" -r "$DATA/sample.pcap" -w "$TMP/e.argus" 2> "$TMP/e.err"
 same "$?:$(cat "$TMP/e.err")" "2:argus: $TMP/e.conf: line 2: expected VARIABLE=value" \
 	"a malformed line: usage error naming file and line"
+# -P PORT (the record server): bad ports and settings are usage errors,
+# found before anything is captured
+timeout 10 "$ARGUS" -X -P 0 -i lo 2> "$TMP/p0.err"
+same "$?:$(cat "$TMP/p0.err")" "2:argus: -P 0: a port is a number from 1 to 65535" "-P 0 is a usage error"
+"$ARGUS" -X -P 56100 -r "$DATA/sample.pcap" 2> "$TMP/pr.err"
+same "$?:$(cat "$TMP/pr.err")" "2:argus: -P 56100: records are served from live capture (-i), not from files (-r)" \
+	"-P with -r is a usage error"
+printf 'ARGUS_ACCESS_PORT=56100\nARGUS_ACCESS_LIST="127.0.0.1, 10.0.0.0/33"\n' > "$TMP/acl.conf"
+timeout 10 "$ARGUS" -X -F "$TMP/acl.conf" -i lo 2> "$TMP/acl.err"
+same "$?:$(cat "$TMP/acl.err")" "2:argus: $TMP/acl.conf: line 2: ARGUS_ACCESS_LIST: '10.0.0.0/33' is not an address or network (ADDR or ADDR/BITS)" \
+	"a bad ARGUS_ACCESS_LIST: usage error naming file, line and element"
+printf 'ARGUS_ACCESS_PORT=http\n' > "$TMP/port.conf"
+timeout 10 "$ARGUS" -X -F "$TMP/port.conf" -i lo 2> "$TMP/port.err"
+same "$?" 2 "a port that is not a number in ARGUS_ACCESS_PORT is a usage error"
+diag < "$TMP/port.err"
 # -b: the compiled capture filter, as tcpdump -d prints it; -O unoptimized
 "$ARGUS" -X -b -r "$DATA/sample.pcap" - tcp port 80 or tcp port 80 > "$TMP/b1.txt"
 "$ARGUS" -X -O -b -r "$DATA/sample.pcap" - tcp port 80 or tcp port 80 > "$TMP/b2.txt"

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root (argus captures on lo)"
 command -v python3 > /dev/null || skip_all "python3 is needed for the test clients"
-plan 24
+plan 29
 
 port=$((57000 + $$ % 400))
 port_radium=$((port + 500))
@@ -94,6 +94,10 @@ elif cmd == "slow":        # START, then read nothing for SECS, then everything
     data = read_for(s, float(sys.argv[5]))
     s.sendall(b"DONE: ")
     open(sys.argv[4], "wb").write(mar + data)
+elif cmd == "v6":          # over ::1: the opening MAR with the Argus 3 cookie
+    s = socket.create_connection(("::1", port))
+    mar = s.recv(128, socket.MSG_WAITALL)
+    print(mar[8:12].hex())
 elif cmd == "refused":     # the server closes without a word
     s = connect(port)
     print(len(read_for(s, 3)))
@@ -119,11 +123,14 @@ elif cmd == "garbage":     # each line: how the server treated one bad client
 EOF
 client() { python3 "$TMP/client.py" "$@"; }
 
+# ::1 too, where loopback has IPv6
+v6=
+python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2> /dev/null && v6=",::1"
 cat > "$TMP/serve.conf" << EOF
 ARGUS_FLOW_STATUS_INTERVAL=1
 ARGUS_MAR_STATUS_INTERVAL=2
 ARGUS_ACCESS_PORT=$port
-ARGUS_BIND_IP="127.0.0.1"
+ARGUS_BIND_IP="127.0.0.1$v6"
 ARGUS_ACCESS_LIST="127.0.0.0/8, ::1"
 ARGUS_CLIENT_QUEUE_SIZE=64K
 EOF
@@ -138,6 +145,16 @@ sleep 1
 
 # csv_pkts FILE PORT: packets of the UDP records to PORT in ra csv output
 csv_pkts() { tr -d '\r' < "$1" | awk -F, -v p="$2" '$1 == "udp" && $3 == p { n += $4 } END { print n + 0 }'; }
+
+# ---- the port: one argus at a time, IPv6 beside IPv4 ----
+timeout 10 "$ARGUS" -X -i lo -P "$port" -B 127.0.0.1 -w /dev/null 2> "$TMP/twice.err"
+same "$?:$(cat "$TMP/twice.err")" "1:argus: -P $port: cannot listen on 127.0.0.1 port $port: Address already in use" \
+	"a port already taken: exit 1 and a message"
+if [ -n "$v6" ]; then
+	same "$(client v6 "$port")" e5712dcb "a client over ::1 gets the opening MAR (ARGUS_BIND_IP=\"127.0.0.1,::1\")"
+else
+	skip "loopback has no IPv6 here"
+fi
 
 # ---- Debian's ra and radium read our argus ----
 if [ -x "$DEBIAN_RA" ]; then
@@ -250,20 +267,31 @@ check "a client that never sends START: is dropped after about 5 s ($t s)" \
 	awk -v t="$t" 'BEGIN { exit !(t >= 4 && t <= 8) }'
 check "... and logged" grep -q "never started: timed out" "$TMP/argus.err"
 check "argus is still up after the garbage" kill -0 $argus_pid
-"$RA" -S "127.0.0.1:$port" -n -F csv -s proto daddr dport pkts - udp and port 39606 \
+"$RA" -S "127.0.0.1:$port" -n -F csv -s proto daddr dport pkts - udp and \( port 39606 or port 39607 \) \
 	> "$TMP/after.csv" 2> "$TMP/after.err" &
 ra=$!
+pids="$pids $ra"
 sleep 1.5
 client udp 39606 3 same
 sleep 4
-kill -INT $ra
-wait $ra
 same "$(csv_pkts "$TMP/after.csv" 39606)" 3 "and still serves a good client"
 
-# ---- every packet counted ----
+# ---- every packet counted; ra -S comes back when argus does ----
 kill -INT $argus_pid
 wait $argus_pid
 same "$?" 0 "argus exits 0 on SIGINT"
+sleep 1
+"$ARGUS" -X -F "$TMP/serve.conf" -i lo -w /dev/null 2> "$TMP/argus2.err" &
+pids="$pids $!"
+client wait "$port"
+sleep 4 # ra's backoff: 1 s, then 2 s
+client udp 39607 2 same
+sleep 4
+kill -INT $ra
+wait $ra
+same "$(csv_pkts "$TMP/after.csv" 39607)" 2 "our ra -S reconnects when argus is back and prints the new records"
+check "... and says so" grep -q "connected again" "$TMP/after.err"
+diag < "$TMP/after.err"
 "$RA" -r "$TMP/all.argus" -n -F csv -s proto daddr dport spkts - udp and dst port gt 39999 and dst port lt 60000 \
 	> "$TMP/all.csv" 2> "$TMP/all.err"
 same "$(tr -d '\r' < "$TMP/all.csv" | awk -F, 'NR > 1 { n += $4 } END { print n + 0 }')" 20000 \
