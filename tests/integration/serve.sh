@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root (argus captures on lo)"
 command -v python3 > /dev/null || skip_all "python3 is needed for the test clients"
-plan 29
+plan 28
 
 port=$((57000 + $$ % 400))
 port_radium=$((port + 500))
