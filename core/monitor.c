@@ -201,7 +201,11 @@ void argus_monitor_idle(struct argus_monitor *m, int64_t now_us)
 {
 	for (size_t i = 0; i < m->n_tables; i++)
 		argus_flowtable_advance(m->tables[i].ft, now_us);
-	if (m->mar_interval_s && m->next_mar_us != INT64_MIN && now_us >= m->next_mar_us) {
+	/* a quiet link still reports: the first status MAR is due one
+	 * interval after the start, packets or not */
+	if (m->mar_interval_s && m->next_mar_us == INT64_MIN)
+		m->next_mar_us = m->start_wall_us + (int64_t)m->mar_interval_s * 1000000;
+	if (m->mar_interval_s && now_us >= m->next_mar_us) {
 		emit_mar(m, ARGUS_CAUSE_STATUS, now_us);
 		m->next_mar_us = now_us + (int64_t)m->mar_interval_s * 1000000;
 	}
