@@ -35,11 +35,17 @@
 #define FILTER_PLUGIN "ra"
 
 static volatile sig_atomic_t stop_requested;
+/* the process copying a remote stream (-S) into ra's pipe, or 0 */
+static volatile sig_atomic_t remote_child;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+	/* a quiet stream would keep ra waiting in read(): end the copy, and
+	 * the reader sees the end of its pipe */
+	if (remote_child > 0)
+		kill((pid_t)remote_child, SIGTERM);
 }
 
 static void usage(FILE *out)
@@ -485,8 +491,10 @@ int main(int argc, char **argv)
 				status = 1;
 				continue;
 			}
+			remote_child = child;
 			status |= read_input(&rd, remotes[i], fd, &sel, &out, &limit, 1, rec,
 					     &output_failed);
+			remote_child = 0;
 			ra_remote_close(fd, child);
 		}
 		if (argus_outsink_close(&out, err, sizeof err) != 0) {
