@@ -29,6 +29,7 @@
 #include "registry.h"
 #include "server.h"
 #include "srcid.h"
+#include "udppush.h"
 
 #define EXIT_USAGE 2
 #define MAX_INPUTS 256
@@ -44,6 +45,11 @@ static volatile sig_atomic_t stop_requested, reopen_requested;
 static char *bpf; /* the capture filter text, freed at exit */
 static struct argus_capture *current_capture;
 static struct argus_server *server; /* remote clients (-P PORT), or NULL */
+static struct argus_udppush *push;   /* -w argus-udp://HOST:PORT, or NULL */
+/* what the push sends of the flow records: the -w filter, or the one of
+ * ARGUS_OUTPUT_STREAM="URI FILTER"; NULL: all */
+static const void *push_filter;
+static const struct argus_filter_ops *push_filter_ops;
 
 /* A live interface and the flow table its packets go to. */
 struct live_source {
@@ -96,7 +102,7 @@ static void usage(FILE *out)
 		"  -i IFACE[/SRCID]  capture live on IFACE (repeatable; 'any', 'all'); an\n"
 		"                interface with its own SRCID keeps its own flows\n"
 		"  -w FILE [\"FILTER\"]  write records to FILE ('-' = stdout, the default),\n"
-		"                only flow records matching the ra FILTER, if one is given\n"
+		"                only flow records matching the ra FILTER, if one is given\n"		"  -w argus-udp://HOST:PORT  push each record to a collector in a UDP datagram\n"
 		"  -o FORMAT     output module: binary (default), csv, json, text\n"
 		"  -P LIST       decoders to load, e.g. tcp,udp,icmp (default: all installed);\n"
 		"                -P help lists the decoders\n"
@@ -466,7 +472,6 @@ static int add_live_sources(struct argus_monitor *mon, const struct argus_flowta
 
 /* Argus 3 variables this argus has no use for. */
 static const char *const argus3_unimplemented[] = {
-	"ARGUS_OUTPUT_STREAM",
 	"ARGUS_GENERATE_TCP_PERF_METRIC", "ARGUS_GENERATE_BIDIRECTIONAL_TIMESTAMPS",
 	"ARGUS_GENERATE_RESPONSE_TIME_DATA", "ARGUS_CAPTURE_FULL_CONTROL_DATA",
 	"ARGUS_TRACK_DUPLICATES", "ARGUS_SELF_SYNCHRONIZE", "ARGUS_KEYSTROKE",
@@ -486,7 +491,7 @@ static const char *const argus_variables[] = {
 	"ARGUS_PID_PATH", "ARGUS_SETUSER_ID", "ARGUS_SETGROUP_ID", "ARGUS_CHROOT_DIR",
 	"ARGUS_FILTER", "ARGUS_GO_PROMISCUOUS", "ARGUS_FILTER_OPTIMIZER", "ARGUS_PCAP_IMMEDIATE",
 	"ARGUS_PCAP_BUF_SIZE", "ARGUS_MAX_FLOWS", "ARGUS_TIMEOUT_AT_STATUS", "ARGUS_ACCESS_PORT",
-	"ARGUS_BIND_IP", "ARGUS_ACCESS_LIST", "ARGUS_CLIENT_QUEUE_SIZE",
+	"ARGUS_BIND_IP", "ARGUS_ACCESS_LIST", "ARGUS_CLIENT_QUEUE_SIZE", "ARGUS_OUTPUT_STREAM",
 };
 
 static int in_list(const char *key, const char *const *list, size_t n)
@@ -523,9 +528,79 @@ static void free_out_filter(const struct argus_module *mod, void *prog)
 		mod->desc->ops.filter->free(prog);
 }
 
-static void serve_record(void *ctx, const struct argus_record *rec)
+/* Every record the monitor makes: to the remote clients, and to the UDP
+ * collector when it passes the -w filter. */
+static void tap_record(void *ctx, const struct argus_record *rec)
 {
-	argus_server_record(ctx, rec);
+	(void)ctx;
+	if (server)
+		argus_server_record(server, rec);
+	if (push && (rec->kind != ARGUS_RECORD_FLOW || !push_filter ||
+		     push_filter_ops->match(push_filter, rec)))
+		argus_udppush_record(push, rec);
+}
+
+/* ARGUS_OUTPUT_STREAM="argus-udp://HOST:PORT [FILTER]" into URL and the
+ * filter text (NULL: none).  0, or the exit status (reported). */
+static int output_stream_setting(char *url, size_t urllen, const char **filter)
+{
+	const char *v = config_text("ARGUS_OUTPUT_STREAM");
+	char where[512];
+	size_t n;
+
+	*filter = NULL;
+	url[0] = '\0';
+	if (!v)
+		return 0;
+	v += strspn(v, " \t");
+	n = strcspn(v, " \t");
+	argus_config_where("ARGUS_OUTPUT_STREAM", where, sizeof where);
+	if (!argus_udppush_is_url(v) || n >= urllen) {
+		argus_log(ARGUS_LOG_ERROR, "%sARGUS_OUTPUT_STREAM: expected \"argus-udp://HOST:PORT "
+					   "[filter]\"",
+			  where);
+		return EXIT_USAGE;
+	}
+	memcpy(url, v, n);
+	url[n] = '\0';
+	v += n;
+	v += strspn(v, " \t");
+	if (*v)
+		*filter = v;
+	return 0;
+}
+
+/* The binary output's encode(), which remote clients and the UDP push
+ * are served with.  0, or -1 with the message in err. */
+static int binary_encoder(argus_udppush_encode_fn *fn, void **state, char *err, size_t errlen)
+{
+	const struct argus_module *bin = argus_registry_get(ARGUS_PLUGIN_OUTPUT, "binary", err,
+							     errlen);
+
+	if (!bin)
+		return -1;
+	if (bin->desc->abi_minor < 4 || !bin->desc->ops.output->encode) {
+		snprintf(err, errlen, "the binary output module is too old (plugin ABI 1.4 needed)");
+		return -1;
+	}
+	*fn = bin->desc->ops.output->encode;
+	*state = bin->state;
+	return 0;
+}
+
+/* -w argus-udp://HOST:PORT; 0 or -1 (reported). */
+static int start_push(const char *url, int live_mode)
+{
+	argus_udppush_encode_fn fn;
+	void *state;
+	char err[1024];
+
+	if (binary_encoder(&fn, &state, err, sizeof err) != 0 ||
+	    !(push = argus_udppush_open(url, fn, state, !live_mode, err, sizeof err))) {
+		argus_log(ARGUS_LOG_ERROR, "-w %s", err);
+		return -1;
+	}
+	return 0;
 }
 
 static void build_mar(void *ctx, enum argus_cause cause, int64_t now_us, struct argus_record *out)
@@ -578,18 +653,13 @@ static int server_settings(const char *port_text, const char *bind, struct argus
  * clients' FILTER: expressions.  0 or -1 (reported). */
 static int start_server(struct argus_server_config *sc, struct argus_monitor *mon)
 {
-	const struct argus_module *bin, *flt;
+	const struct argus_module *flt;
 	char err[1024];
 
-	bin = argus_registry_get(ARGUS_PLUGIN_OUTPUT, "binary", err, sizeof err);
-	if (!bin || bin->desc->abi_minor < 4 || !bin->desc->ops.output->encode) {
-		argus_log(ARGUS_LOG_ERROR, "-P %u: %s", sc->port,
-			  bin ? "the binary output module is too old to serve clients (ABI 1.4 needed)"
-			      : err);
+	if (binary_encoder(&sc->encode, &sc->encode_state, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "-P %u: %s", sc->port, err);
 		return -1;
 	}
-	sc->encode = bin->desc->ops.output->encode;
-	sc->encode_state = bin->state;
 	flt = argus_registry_get(ARGUS_PLUGIN_FILTER, "ra", err, sizeof err);
 	if (flt) {
 		sc->filter_ops = flt->desc->ops.filter;
@@ -605,8 +675,6 @@ static int start_server(struct argus_server_config *sc, struct argus_monitor *mo
 		argus_log(ARGUS_LOG_ERROR, "-P %u: %s", sc->port, err);
 		return -1;
 	}
-	mon->tap = serve_record;
-	mon->tap_ctx = server;
 	return 0;
 }
 
@@ -626,7 +694,9 @@ int main(int argc, char **argv)
 	const char *outpath = NULL, *format = "binary", *decoders = NULL;
 	const char *srcid_text = NULL, *conf_files[16], *out_filter = NULL;
 	const char *user = NULL, *group = NULL, *chroot_dir = NULL, *open_path;
-	const char *port_text = NULL, *bind_text = NULL;
+	const char *port_text = NULL, *bind_text = NULL, *push_url = NULL, *stream_filter = NULL;
+	char stream_url[512];
+	void *stream_prog = NULL;
 	struct argus_server_config server_cfg;
 	struct argus_netacl access_list;
 	char pid_path[PATH_MAX] = "", open_buf[PATH_MAX];
@@ -841,8 +911,15 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!outpath)
 		outpath = config_text("ARGUS_OUTPUT_FILE");
-	if ((status = server_settings(port_text, bind_text, &access_list, &server_cfg)) != 0)
+	if ((status = server_settings(port_text, bind_text, &access_list, &server_cfg)) != 0 ||
+	    (status = output_stream_setting(stream_url, sizeof stream_url, &stream_filter)) != 0)
 		return status;
+	if (argus_udppush_is_url(outpath) && stream_url[0]) {
+		argus_log(ARGUS_LOG_ERROR, "-w %s and ARGUS_OUTPUT_STREAM: one push stream at a time",
+			  outpath);
+		return EXIT_USAGE;
+	}
+	push_url = argus_udppush_is_url(outpath) ? outpath : stream_url[0] ? stream_url : NULL;
 	/* Argus: records go to the clients only, unless a file is named too */
 	if (!outpath && !server_cfg.port)
 		outpath = "-";
@@ -935,8 +1012,14 @@ int main(int argc, char **argv)
 					    &live_opts);
 	/* where the output is opened now, and again on SIGHUP once chdir'd to
 	 * / or chroot'ed (Argus: -w names are taken inside the chroot) */
+	if (argus_udppush_is_url(outpath) && strcmp(format, "binary") != 0) {
+		argus_log(ARGUS_LOG_ERROR, "-w %s: records are pushed in the binary format only",
+			  outpath);
+		return EXIT_USAGE;
+	}
 	open_path = outpath;
-	if (!outpath) {
+	if (!outpath || argus_udppush_is_url(outpath)) {
+		open_path = NULL; /* no file: records go to clients or the collector */
 		reopen_path[0] = '\0';
 	} else if (strcmp(outpath, "-") != 0) {
 		char cwd[PATH_MAX];
@@ -1054,6 +1137,25 @@ int main(int argc, char **argv)
 		}
 		mon.filter = filter_prog;
 		mon.filter_ops = filter_mod->desc->ops.filter;
+		if (argus_udppush_is_url(outpath)) {
+			push_filter = filter_prog;
+			push_filter_ops = filter_mod->desc->ops.filter;
+		}
+	}
+	if (stream_filter) {
+		char ferr[512] = "";
+		const struct argus_module *m = argus_registry_get(ARGUS_PLUGIN_FILTER, "ra", err,
+								  sizeof err);
+		if (!m || m->desc->ops.filter->compile(m->state, stream_filter, &stream_prog, ferr,
+						       sizeof ferr) != 0) {
+			argus_log(ARGUS_LOG_ERROR, "ARGUS_OUTPUT_STREAM filter: %s",
+				  m ? (ferr[0] ? ferr : "syntax error") : err);
+			free_out_filter(filter_mod, filter_prog);
+			argus_registry_fini();
+			return EXIT_USAGE;
+		}
+		push_filter = stream_prog;
+		push_filter_ops = m->desc->ops.filter;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -1063,7 +1165,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (argus_monitor_start(&mon, &cfg, format, outpath ? open_path : NULL, err, sizeof err) != 0) {
+	if (argus_monitor_start(&mon, &cfg, format, open_path, err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
 		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();
@@ -1078,6 +1180,20 @@ int main(int argc, char **argv)
 	/* before chroot and -u: the port may be a privileged one (561) */
 	if (server_cfg.port && start_server(&server_cfg, &mon) != 0)
 		status = 1;
+	if (status == 0 && push_url) {
+		if (start_push(push_url, live_mode) != 0) {
+			status = 1;
+		} else {
+			/* the collector's stream opens as a file does */
+			struct argus_record opening;
+			argus_monitor_build_mar(&mon, ARGUS_CAUSE_START, wall_now_us(), &opening);
+			argus_udppush_record(push, &opening);
+		}
+	}
+	if (server || push) {
+		mon.tap = tap_record;
+		mon.tap_ctx = &mon;
+	}
 	argus_config_foreach_unasked(warn_unasked_variable, NULL);
 
 	for (size_t i = 0; i < n_lives && status == 0; i++)
@@ -1143,6 +1259,15 @@ int main(int argc, char **argv)
 		/* the clients get the closing MAR too */
 		argus_server_close(server, CLIENT_DRAIN_US);
 		server = NULL;
+		if (push && argus_udppush_lost(push))
+			argus_log(ARGUS_LOG_WARNING,
+				  "%s: %llu of %llu records could not be sent (no collector, or "
+				  "sending faster than the socket takes)",
+				  push_url, (unsigned long long)argus_udppush_lost(push),
+				  (unsigned long long)(argus_udppush_lost(push) +
+						       argus_udppush_sent(push)));
+		argus_udppush_close(push);
+		push = NULL;
 		if (malformed)
 			argus_log(ARGUS_LOG_INFO, "%llu packets too malformed to key a flow",
 				  (unsigned long long)malformed);
@@ -1152,6 +1277,8 @@ int main(int argc, char **argv)
 				  (unsigned long long)evicted);
 	}
 	free_out_filter(filter_mod, filter_prog);
+	if (stream_prog)
+		push_filter_ops->free(stream_prog);
 	argus_registry_fini();
 	argus_config_clear();
 	argus_pidfile_remove();

@@ -23,6 +23,7 @@
 #define IO_TIMEOUT_MS 10000
 #define MAR_MAX 4096 /* the opening MAR: 128 bytes from Argus 3 */
 #define BACKOFF_MAX_S 30
+#define UDP_SCHEME "argus-udp://"
 
 struct remote {
 	char host[256];
@@ -228,19 +229,115 @@ static void pump(const struct remote *r, int sock, const uint8_t *mar, size_t ma
 	}
 }
 
+/* ---- argus-udp://: records pushed by argus -w argus-udp:// ------------------ */
+
+/* 1 if the datagram D[0..N) is whole records, nothing more or less. */
+static int whole_records(const uint8_t *d, size_t n)
+{
+	size_t off = 0;
+
+	while (off + 4 <= n) {
+		size_t len = (size_t)(d[off + 2] << 8 | d[off + 3]) * 4;
+		if (len < 4 || off + len > n)
+			return 0;
+		off += len;
+	}
+	return off == n && n > 0;
+}
+
+/* The opening MAR of a stream joined late: what a reader needs first (the
+ * header, 32 words, the V3 cookie), the rest zero. */
+static void opening_mar(uint8_t *m)
+{
+	static const uint8_t head[] = {0x83, 0x10, 0x00, 0x20, 0, 0, 0, 0, 0xe5, 0x71, 0x2d, 0xcb};
+
+	memset(m, 0, 128);
+	memcpy(m, head, sizeof head);
+	memset(m + 124, 0xff, 4);
+}
+
+static int udp_bind(const struct remote *r, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	int fd = -1, rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_PASSIVE;
+	rc = getaddrinfo(r->host, r->port, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "argus-udp://%s:%s: %s", r->host, r->port, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+			snprintf(err, errlen, "argus-udp://%s:%s: %s", r->host, r->port,
+				 strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+/* The child: every datagram that is whole records into OUT; a stream
+ * joined after its opening MAR gets one made up. */
+static void udp_pump(const struct remote *r, int sock, int out)
+{
+	static uint8_t buf[65536];
+	int opened = 0;
+	unsigned long bad = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (;;) {
+		ssize_t n = recv(sock, buf, sizeof buf, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			_exit(1);
+		if (!whole_records(buf, (size_t)n)) {
+			if (bad++ % 1000 == 0)
+				argus_log(ARGUS_LOG_WARNING,
+					  "argus-udp://%s:%s: a datagram that is not whole Argus "
+					  "records was ignored (%lu so far)",
+					  r->host, r->port, bad);
+			continue;
+		}
+		if (!opened) {
+			int is_opening = (buf[0] & 0xf0) == 0x80 && n >= 12 && buf[8] == 0xe5 &&
+					 buf[9] == 0x71 && buf[10] == 0x2d && buf[11] == 0xcb;
+			uint8_t m[128];
+			opening_mar(m);
+			if (!is_opening && write_all(out, m, sizeof m) != 0)
+				_exit(0);
+			opened = 1;
+		}
+		if (write_all(out, buf, (size_t)n) != 0)
+			_exit(0); /* ra is gone */
+	}
+}
+
 int ra_remote_open(const char *hostport, const char *filter, pid_t *child, char *err,
 		   size_t errlen)
 {
 	static struct remote r;
 	uint8_t mar[MAR_MAX];
 	size_t mar_len = 0;
-	int refused, sock, p[2];
+	int refused, sock, p[2], udp = strncmp(hostport, UDP_SCHEME, strlen(UDP_SCHEME)) == 0;
 	pid_t pid;
 
+	if (udp)
+		hostport += strlen(UDP_SCHEME);
 	if (split_hostport(hostport, &r, err, errlen) != 0)
 		return -1;
-	r.filter = filter;
-	sock = connect_and_start(&r, mar, &mar_len, &refused, err, errlen);
+	/* a push stream has no server to filter: ra filters it alone */
+	r.filter = udp ? NULL : filter;
+	sock = udp ? udp_bind(&r, err, errlen)
+		   : connect_and_start(&r, mar, &mar_len, &refused, err, errlen);
 	if (sock < 0)
 		return -1;
 	if (pipe(p) != 0) {
@@ -264,7 +361,10 @@ int ra_remote_open(const char *hostport, const char *filter, pid_t *child, char 
 		signal(SIGINT, SIG_IGN); /* ra ends us when it is done */
 		signal(SIGTERM, SIG_DFL);
 		close(p[0]);
-		pump(&r, sock, mar, mar_len, p[1]);
+		if (udp)
+			udp_pump(&r, sock, p[1]);
+		else
+			pump(&r, sock, mar, mar_len, p[1]);
 		_exit(0);
 	}
 	close(sock);

@@ -15,6 +15,9 @@
  * the server goes away.  Returns the pipe's read end, for the record
  * reader, with the child in *child; or -1 with the message in err (the
  * first connection failed, or the server refused the filter). */
+/* "argus-udp://host:port" instead receives the records an argus pushes
+ * with -w argus-udp://host:port: ra binds that address (no filter goes to
+ * the sender) and the child copies each datagram of whole records. */
 int ra_remote_open(const char *hostport, const char *filter, pid_t *child, char *err,
 		   size_t errlen);
 

@@ -2,7 +2,7 @@
 # The programs end to end on the shipped sample capture: plugins, formats,
 # filters, decoder selection.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 34
 
 check "argus --version" sh -c '"$0" --version | grep -q "^argus "' "$ARGUS"
 check "ra --version" sh -c '"$0" --version | grep -q "^ra "' "$RA"
@@ -125,6 +125,21 @@ printf 'ARGUS_ACCESS_PORT=http\n' > "$TMP/port.conf"
 timeout 10 "$ARGUS" -X -F "$TMP/port.conf" -i lo 2> "$TMP/port.err"
 same "$?" 2 "a port that is not a number in ARGUS_ACCESS_PORT is a usage error"
 diag < "$TMP/port.err"
+# -w argus-udp://HOST:PORT pushes binary records only, to a HOST:PORT
+"$ARGUS" -X -r "$DATA/sample.pcap" -o csv -w argus-udp://127.0.0.1:9 2> "$TMP/u1.err"
+same "$?:$(cat "$TMP/u1.err")" "2:argus: -w argus-udp://127.0.0.1:9: records are pushed in the binary format only" \
+	"-w argus-udp:// with -o csv is a usage error"
+"$ARGUS" -X -r "$DATA/sample.pcap" -w argus-udp://127.0.0.1 2> "$TMP/u2.err"
+same "$?:$(cat "$TMP/u2.err")" "1:argus: -w argus-udp://127.0.0.1: expected argus-udp://HOST:PORT" \
+	"-w argus-udp:// without a port: exit 1 and a message"
+printf 'ARGUS_OUTPUT_STREAM="udp://127.0.0.1:9"\n' > "$TMP/s1.conf"
+"$ARGUS" -X -F "$TMP/s1.conf" -r "$DATA/sample.pcap" -w /dev/null 2> "$TMP/s1.err"
+same "$?:$(cat "$TMP/s1.err")" "2:argus: $TMP/s1.conf: line 1: ARGUS_OUTPUT_STREAM: expected \"argus-udp://HOST:PORT [filter]\"" \
+	"a malformed ARGUS_OUTPUT_STREAM: usage error naming file and line"
+printf 'ARGUS_OUTPUT_STREAM="argus-udp://127.0.0.1:9 tcp and"\n' > "$TMP/s2.conf"
+"$ARGUS" -X -F "$TMP/s2.conf" -r "$DATA/sample.pcap" -w /dev/null 2> "$TMP/s2.err"
+same "$?" 2 "a malformed ARGUS_OUTPUT_STREAM filter is a usage error"
+diag < "$TMP/s2.err"
 # -b: the compiled capture filter, as tcpdump -d prints it; -O unoptimized
 "$ARGUS" -X -b -r "$DATA/sample.pcap" - tcp port 80 or tcp port 80 > "$TMP/b1.txt"
 "$ARGUS" -X -O -b -r "$DATA/sample.pcap" - tcp port 80 or tcp port 80 > "$TMP/b2.txt"

@@ -8,11 +8,13 @@
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root (argus captures on lo)"
 command -v python3 > /dev/null || skip_all "python3 is needed for the test clients"
-plan 28
+plan 33
 
 port=$((57000 + $$ % 400))
 port_radium=$((port + 500))
 port_acl=$((port + 1000))
+port_udp=$((port - 20000)) # outside the 40000-59999 of the flood below
+port_udp2=$((port - 19000))
 pids=
 trap 'kill $pids 2> /dev/null; rm -rf "$TMP"' EXIT
 
@@ -275,6 +277,66 @@ sleep 1.5
 client udp 39606 3 same
 sleep 4
 same "$(csv_pkts "$TMP/after.csv" 39606)" 3 "and still serves a good client"
+
+# ---- push mode: -w argus-udp://, one record per datagram ----
+if [ -x "$DEBIAN_RA" ]; then
+	"$DEBIAN_RA" -S "argus-udp://127.0.0.1:$port_udp" -n -c , -s proto daddr dport pkts \
+		> "$TMP/udp-dra.csv" 2> "$TMP/udp-dra.err" &
+	dra=$!
+	pids="$pids $dra"
+fi
+sleep 1
+# ARGUS_OUTPUT_STREAM (-w argus-udp:// on the command line) beside a file
+cat > "$TMP/push.conf" << EOF
+ARGUS_FLOW_STATUS_INTERVAL=1
+ARGUS_MAR_STATUS_INTERVAL=2
+ARGUS_OUTPUT_STREAM="argus-udp://127.0.0.1:$port_udp udp and ( port 39610 or port 39611 )"
+EOF
+"$ARGUS" -X -F "$TMP/push.conf" -i lo -w "$TMP/push.argus" 2> "$TMP/push.err" &
+push_pid=$!
+pids="$pids $push_pid"
+sleep 1
+client udp 39610 4 same
+sleep 3
+if [ -x "$DEBIAN_RA" ]; then
+	kill -INT $dra
+	wait $dra
+	same "$(csv_pkts "$TMP/udp-dra.csv" 39610)" 4 "Debian's ra -S argus-udp:// receives the records our argus pushes"
+	diag < "$TMP/udp-dra.err"
+else
+	skip "Debian's ra is not installed"
+fi
+"$RA" -S "argus-udp://127.0.0.1:$port_udp" -n -F csv -s proto daddr dport pkts > "$TMP/udp-ra.csv" 2> "$TMP/udp-ra.err" &
+ra_udp=$!
+pids="$pids $ra_udp"
+sleep 1
+client udp 39611 3 same
+sleep 3
+kill -INT $ra_udp
+wait $ra_udp
+same "$(csv_pkts "$TMP/udp-ra.csv" 39611)/$(tr -d '\r' < "$TMP/udp-ra.csv" | grep -c '^udp,.*,39610,')" "3/0" \
+	"our ra -S argus-udp:// joins the pushed stream late and gets the new records"
+kill -INT $push_pid
+wait $push_pid
+same "$?" 0 "the pushing argus exits 0"
+diag < "$TMP/push.err"
+"$RA" -r "$TMP/push.argus" -n -F csv -s proto daddr dport pkts > "$TMP/push-file.csv" 2>&1
+same "$(csv_pkts "$TMP/push-file.csv" 39610)/$(csv_pkts "$TMP/push-file.csv" 39611)" "4/3" \
+	"the -w file beside the stream has the same flows"
+# file input: argus waits for the socket rather than dropping
+"$RA" -S "argus-udp://127.0.0.1:$port_udp2" -n -F csv -s proto saddr sport daddr dport pkts bytes \
+	> "$TMP/udp-file.csv" 2> "$TMP/udp-file.err" &
+ra_udp=$!
+pids="$pids $ra_udp"
+sleep 1
+"$ARGUS" -X -r "$DATA/sample.pcap" -w "argus-udp://127.0.0.1:$port_udp2"
+sleep 1
+kill -INT $ra_udp
+wait $ra_udp
+"$ARGUS" -X -r "$DATA/sample.pcap" -w - | "$RA" -r - -n -F csv -s proto saddr sport daddr dport pkts bytes \
+	> "$TMP/file.csv"
+same "$(sort "$TMP/udp-file.csv" | cksum)" "$(sort "$TMP/file.csv" | cksum)" \
+	"argus -r FILE -w argus-udp:// pushes the very records the file gives ($(($(wc -l < "$TMP/file.csv") - 1)))"
 
 # ---- every packet counted; ra -S comes back when argus does ----
 kill -INT $argus_pid
