@@ -15,6 +15,7 @@
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
@@ -78,6 +79,8 @@ int argus_dissect_link_supported(int dlt)
 	case DLT_C_HDLC:
 	case DLT_SLIP:
 	case DLT_JUNIPER_ETHER:
+	case DLT_IEEE802_11:
+	case DLT_IEEE802_11_RADIO:
 		return 1;
 	default:
 		return 0;
@@ -667,6 +670,116 @@ static res_t dissect_sll(const uint8_t *data, uint32_t caplen, uint32_t hlen, ui
 	return dissect_type(proto, data + hlen, caplen - hlen, pkt, 0);
 }
 
+/* ---- 802.11 ------------------------------------------------------------------- */
+
+static const uint8_t wlan_no_address[6];
+
+#define WLAN_TYPE_MGMT 0
+#define WLAN_TYPE_CTRL 1
+#define WLAN_TYPE_DATA 2
+#define RADIOTAP_F_DATAPAD 0x20 /* data frames: header padded to 32 bits */
+
+/* The 802.11 header's length as Argus reckons it (0 for the control
+ * frames it does not know). */
+static uint32_t wlan_header_len(uint16_t fc)
+{
+	unsigned subtype = (fc >> 4) & 0xfu;
+
+	switch ((fc >> 2) & 3u) {
+	case WLAN_TYPE_MGMT:
+		return 24;
+	case WLAN_TYPE_CTRL:
+		switch (subtype) {
+		case 10: /* PS-Poll */
+		case 11: /* RTS */
+		case 14: /* CF-End */
+		case 15: /* CF-End + CF-Ack */
+			return 16;
+		case 12: /* CTS */
+		case 13: /* ACK */
+			return 10;
+		default:
+			return 0;
+		}
+	case WLAN_TYPE_DATA:
+		return ((fc & 0x0300u) == 0x0300u ? 30u : 24u) + ((subtype & 0x8u) ? 2u : 0u);
+	default:
+		return 0;
+	}
+}
+
+/* An 802.11 frame.  Data frames whose LLC/SNAP header carries IP or ARP
+ * are those flows, as Argus makes them; every other frame is a one-way
+ * WLAN flow of its addresses (what the frame does not have is zero). */
+static res_t dissect_80211(const uint8_t *p, uint32_t len, int datapad, struct argus_packet *pkt)
+{
+	uint16_t fc;
+	uint32_t hl;
+
+	if (len < 2)
+		return ARGUS_DISSECT_MALFORMED;
+	fc = (uint16_t)(p[0] | p[1] << 8);
+	pkt->l2 = p;
+	pkt->encaps |= ARGUS_ENCAPS_80211;
+	pkt->eth_dst = len >= 10 ? p + 4 : wlan_no_address;
+	pkt->eth_src = len >= 16 ? p + 10 : wlan_no_address;
+	pkt->wlan_bssid = len >= 22 ? p + 16 : NULL;
+	hl = wlan_header_len(fc);
+	/* a data frame with data, not protected: its LLC header */
+	if (((fc >> 2) & 3u) == WLAN_TYPE_DATA && !(fc & 0x0040u) && !(fc & 0x4000u)) {
+		if (datapad)
+			hl = (hl + 3) & ~3u;
+		if (hl + 8 <= len && p[hl] == 0xaa && p[hl + 1] == 0xaa && p[hl + 2] == 0x03) {
+			uint16_t type = rd16(p + hl + 6);
+			if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6 || type == ETHERTYPE_ARP) {
+				res_t r;
+				pkt->encaps |= ARGUS_ENCAPS_LLC;
+				r = dissect_type(type, p + hl + 8, len - hl - 8, pkt, 0);
+				if (r != ARGUS_DISSECT_MALFORMED)
+					return r;
+				reset_l3(pkt);
+				pkt->encaps &= ~(uint32_t)ARGUS_ENCAPS_LLC;
+			}
+		}
+	}
+	reset_l3(pkt);
+	pkt->ethertype = 0;
+	pkt->flags |= ARGUS_PKT_WLAN;
+	if (hl > len)
+		hl = len;
+	pkt->l3 = p + hl;
+	pkt->l3_len = len - hl;
+	return ARGUS_DISSECT_NONIP;
+}
+
+/* The radiotap header before an 802.11 frame: its length, and whether the
+ * frame's header is padded (the flags field). */
+static res_t dissect_radiotap(const uint8_t *data, uint32_t caplen, struct argus_packet *pkt)
+{
+	uint32_t rtlen, off = 8, present;
+	int datapad = 0;
+
+	if (caplen < 8 || data[0] != 0)
+		return ARGUS_DISSECT_MALFORMED;
+	rtlen = (uint32_t)(data[2] | data[3] << 8);
+	if (rtlen < 8 || rtlen > caplen)
+		return ARGUS_DISSECT_MALFORMED;
+	present = (uint32_t)data[4] | (uint32_t)data[5] << 8 | (uint32_t)data[6] << 16 |
+		  (uint32_t)data[7] << 24;
+	/* further presence words follow while bit 31 is set */
+	for (uint32_t w = present; (w & 0x80000000u) && off + 4 <= rtlen; off += 4)
+		w = (uint32_t)data[off + 3] << 24;
+	if (present & 0x02u) { /* flags, after the 8-byte aligned TSFT if present */
+		if (present & 0x01u)
+			off = ((off + 7) & ~7u) + 8;
+		if (off < rtlen)
+			datapad = (data[off] & RADIOTAP_F_DATAPAD) != 0;
+	}
+	/* the radiotap header was never on the air: Argus leaves it out of bytes */
+	pkt->wirelen = pkt->wirelen >= rtlen ? pkt->wirelen - rtlen : 0;
+	return dissect_80211(data + rtlen, caplen - rtlen, datapad, pkt);
+}
+
 /* Point-to-point links: Argus does not count the link header in bytes. */
 static res_t strip_link(res_t r, uint32_t hlen, struct argus_packet *pkt)
 {
@@ -770,6 +883,10 @@ enum argus_dissect_result argus_dissect(int dlt, const uint8_t *data, uint32_t c
 			return hl + 4 <= caplen ? dissect_ip_nibble(data + hl + 4, caplen - hl - 4, pkt, 0)
 						: ARGUS_DISSECT_MALFORMED;
 		return dissect_ether(data + hl, caplen - hl, pkt, 0);
+	case DLT_IEEE802_11:
+		return dissect_80211(data, caplen, 0, pkt);
+	case DLT_IEEE802_11_RADIO:
+		return dissect_radiotap(data, caplen, pkt);
 	default:
 		return ARGUS_DISSECT_MALFORMED;
 	}

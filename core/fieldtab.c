@@ -459,6 +459,10 @@ static int get_proto(const struct argus_record *r, struct argus_value *v)
 		}
 		num = r->key.ethertype;
 		break;
+	case ARGUS_KEY_WLAN:
+		name = "wlan";
+		num = 0;
+		break;
 	default:
 		return absent(v);
 	}
@@ -470,7 +474,7 @@ static int get_proto(const struct argus_record *r, struct argus_value *v)
 static int put_addr(struct argus_value *v, const uint8_t *a, int family)
 {
 	v->s[0] = '\0';
-	if (family == ARGUS_KEY_ETHER) {
+	if (family == ARGUS_KEY_ETHER || family == ARGUS_KEY_WLAN) {
 		v->type = ARGUS_VALUE_MAC;
 		memcpy(v->v.mac, a, 6);
 		return 1;
@@ -498,6 +502,7 @@ static int get_addr(const struct argus_record *r, struct argus_value *v, int dst
 	case ARGUS_KEY_IPV6:
 	case ARGUS_KEY_ARP:
 	case ARGUS_KEY_ETHER:
+	case ARGUS_KEY_WLAN:
 		return put_addr(v, dst ? r->key.daddr : r->key.saddr, r->key.family);
 	default:
 		return absent(v);

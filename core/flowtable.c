@@ -1050,6 +1050,16 @@ static uint8_t ethertype_decoder(const struct argus_flowtable *ft, uint16_t type
 static void ether_key(const struct argus_packet *pkt, struct argus_flow_key *k)
 {
 	memset(k, 0, sizeof *k);
+	if (pkt->flags & ARGUS_PKT_WLAN) {
+		/* Argus's WLAN flow: receiver, transmitter, BSSID, one way (the
+		 * BSSID in saddr alone keeps the reverse key from matching) */
+		k->family = ARGUS_KEY_WLAN;
+		memcpy(k->saddr, pkt->eth_src, 6);
+		memcpy(k->daddr, pkt->eth_dst, 6);
+		if (pkt->wlan_bssid)
+			memcpy(k->saddr + 6, pkt->wlan_bssid, 6);
+		return;
+	}
 	k->family = ARGUS_KEY_ETHER;
 	memcpy(k->saddr, pkt->eth_src, 6);
 	memcpy(k->daddr, pkt->eth_dst, 6);
@@ -1088,7 +1098,7 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 	if (kind == ARGUS_DISSECT_NONIP) {
 		ether_key(pkt, &k);
 		cls = CLASS_NONIP;
-		if (!(pkt->encaps & ARGUS_ENCAPS_LLC) && pkt->l3 &&
+		if (!(pkt->encaps & ARGUS_ENCAPS_LLC) && !(pkt->flags & ARGUS_PKT_WLAN) && pkt->l3 &&
 		    (decoder = ethertype_decoder(ft, pkt->ethertype)) != 0) {
 			const struct decoder_slot *d = &ft->decoders[decoder - 1];
 			if (d->ops->key(d->state, pkt, &k) != 0) {

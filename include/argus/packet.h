@@ -20,6 +20,8 @@ extern "C" {
 #define ARGUS_PKT_FIRST_FRAGMENT 0x02 /* fragment with offset 0 */
 #define ARGUS_PKT_TRUNCATED 0x04      /* capture shorter than the IP length */
 #define ARGUS_PKT_VLAN 0x08           /* carried an 802.1Q tag */
+#define ARGUS_PKT_WLAN 0x10           /* ABI 1.4: an 802.11 frame keyed by its
+				       * addresses (ARGUS_DISSECT_NONIP) */
 
 struct argus_packet {
 	int64_t ts_us;       /* capture time, microseconds since the epoch */
@@ -66,6 +68,12 @@ struct argus_packet {
 	uint8_t tunnel_depth;       /* tunnels (GRE, VXLAN, Geneve, IP in IP) passed, at most 4 */
 	uint32_t mpls[4];           /* outermost stack: label << 12 | TC << 9 | S << 8 | TTL, top first */
 	const uint8_t *outer_l3;    /* outermost IP header when tunnelled, else NULL */
+
+	/* ---- ABI 1.4 ----
+	 * 802.11 (ARGUS_ENCAPS_80211): eth_dst and eth_src are addresses 1 and 2
+	 * of the 802.11 header, wlan_bssid address 3 (NULL when the frame is
+	 * too short to have one). */
+	const uint8_t *wlan_bssid;
 };
 
 #ifdef __cplusplus

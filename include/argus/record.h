@@ -62,6 +62,10 @@ enum argus_key_family {
 	ARGUS_KEY_IPV6 = 6,
 	ARGUS_KEY_ETHER = 1, /* non-IP Ethernet: MACs and ethertype */
 	ARGUS_KEY_ARP = 2,   /* ARP / RARP */
+	ARGUS_KEY_WLAN = 8,  /* ABI 1.4: an 802.11 frame not carrying IP or ARP:
+			      * saddr[0..5] the transmitter (address 2),
+			      * daddr[0..5] the receiver (address 1),
+			      * saddr[6..11] the BSSID (address 3); one way only */
 };
 
 /* The bidirectional flow key, 40 bytes, memcmp-comparable when zeroed first.

@@ -482,6 +482,37 @@ static void test_roundtrip_ether(void **state)
 	assert_records_equal(&rec, &out);
 }
 
+/* ABI 1.4: an 802.11 flow, Argus's WLAN FLOW DSR (14 words: receiver,
+ * transmitter, BSSID, an SSID we leave zero). */
+static void test_roundtrip_wlan(void **state)
+{
+	static const uint8_t bssid[6] = {0x02, 0, 0, 0, 0, 0x99};
+	struct argus_record rec, out;
+	uint8_t buf[ARGUS_ENCODE_MAX];
+	long n;
+
+	(void)state;
+	base_flow(&rec, ARGUS_KEY_WLAN, 0);
+	memcpy(rec.key.saddr, mac_a, 6);
+	memcpy(rec.key.saddr + 6, bssid, 6);
+	memcpy(rec.key.daddr, mac_b, 6);
+	rec.dpkts = rec.dbytes = 0;
+	roundtrip(&rec, &out);
+	assert_records_equal(&rec, &out);
+	n = ops->encode(pstate, &rec, 0, buf, sizeof buf);
+	assert_true(n > 0);
+	{
+		const uint8_t *flow = buf + 4 + 12; /* after the header and TRANSPORT */
+		assert_int_equal(flow[0], 0x02);
+		assert_int_equal(flow[1], 0x01);
+		assert_int_equal(flow[2], 0x08);
+		assert_int_equal(flow[3], 14);
+		assert_memory_equal(flow + 4, mac_b, 6);
+		assert_memory_equal(flow + 10, mac_a, 6);
+		assert_memory_equal(flow + 16, bssid, 6);
+	}
+}
+
 static void test_roundtrip_arp(void **state)
 {
 	struct argus_record rec, out;
@@ -2308,6 +2339,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_udp6),
 		cmocka_unit_test(test_roundtrip_icmp),
 		cmocka_unit_test(test_roundtrip_ether),
+		cmocka_unit_test(test_roundtrip_wlan),
 		cmocka_unit_test(test_roundtrip_arp),
 		cmocka_unit_test(test_roundtrip_misc),
 		cmocka_unit_test(test_roundtrip_ext),

@@ -161,8 +161,8 @@ static void test_other_links(void **st)
 	f[0] = 2;
 	n = 4 + pb_udp4(f + 4, IP4(1, 1, 1, 1), IP4(2, 2, 2, 2), 1, 2, 0);
 	assert_int_equal(argus_dissect(DLT_NULL, f, (uint32_t)n, (uint32_t)n, 0, &pkt), ARGUS_DISSECT_IP);
-	assert_false(argus_dissect_link_supported(DLT_IEEE802_11));
-	assert_false(argus_dissect_link_supported(DLT_IEEE802_11_RADIO));
+	assert_true(argus_dissect_link_supported(DLT_IEEE802_11));
+	assert_true(argus_dissect_link_supported(DLT_IEEE802_11_RADIO));
 	assert_false(argus_dissect_link_supported(DLT_FRELAY));
 	assert_true(argus_dissect_link_supported(DLT_EN10MB));
 	assert_true(argus_dissect_link_supported(DLT_PPP));
@@ -174,6 +174,108 @@ static void test_other_links(void **st)
 }
 
 /* ---- IP fields as Argus 3.0.8 holds them ---- */
+
+/* A radiotap header (version, pad, length, presence: flags) of LEN bytes
+ * with FLAGS at offset 8. */
+static size_t pb_radiotap(uint8_t *p, uint16_t len, uint8_t flags)
+{
+	memset(p, 0, len);
+	p[2] = (uint8_t)len;
+	p[3] = (uint8_t)(len >> 8);
+	p[4] = 0x02; /* flags present */
+	p[8] = flags;
+	return len;
+}
+
+/* An 802.11 header: frame control FC, then addresses 1 (receiver), 2
+ * (transmitter), 3 (BSSID), sequence. */
+static size_t pb_80211(uint8_t *p, uint16_t fc, const uint8_t *a1, const uint8_t *a2,
+		       const uint8_t *a3)
+{
+	memset(p, 0, 24);
+	p[0] = (uint8_t)fc;
+	p[1] = (uint8_t)(fc >> 8);
+	memcpy(p + 4, a1, 6);
+	memcpy(p + 10, a2, 6);
+	memcpy(p + 16, a3, 6);
+	return 24;
+}
+
+static const uint8_t bssid[6] = {0x02, 0, 0, 0, 0, 0x99};
+
+static void test_80211(void **st)
+{
+	uint8_t f[256];
+	struct argus_packet pkt;
+	size_t n, rt;
+	(void)st;
+	/* a deauthentication frame behind radiotap: a WLAN flow of its
+	 * addresses, bytes without the radiotap header (as Argus) */
+	rt = pb_radiotap(f, 24, 0);
+	n = rt + pb_80211(f + rt, 0x00c0, mac_b, mac_a, bssid);
+	f[n++] = 7; /* reason code */
+	f[n++] = 0;
+	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_true(pkt.flags & ARGUS_PKT_WLAN);
+	assert_true(pkt.encaps & ARGUS_ENCAPS_80211);
+	assert_memory_equal(pkt.eth_src, mac_a, 6);
+	assert_memory_equal(pkt.eth_dst, mac_b, 6);
+	assert_memory_equal(pkt.wlan_bssid, bssid, 6);
+	assert_int_equal(pkt.wirelen, n - rt);
+	assert_int_equal(pkt.l3_len, 2);
+	/* the same frame without radiotap */
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f + rt, (uint32_t)(n - rt), (uint32_t)(n - rt),
+				       0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(pkt.wirelen, n - rt);
+	/* a data frame with LLC/SNAP and IPv4: the UDP flow inside */
+	rt = pb_radiotap(f, 16, 0);
+	n = rt + pb_80211(f + rt, 0x0208, mac_b, mac_a, bssid);
+	n += pb_snap(f + n, 0, 0x0800);
+	n += pb_udp4(f + n, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 1000, 53, 4);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_IP);
+	assert_int_equal(pkt.proto, 17);
+	assert_false(pkt.flags & ARGUS_PKT_WLAN);
+	assert_int_equal(pkt.wirelen, n - rt);
+	/* with the radiotap DATAPAD flag, a QoS data header (26 bytes) is
+	 * padded to 28 before the LLC header */
+	rt = pb_radiotap(f, 16, 0x20);
+	n = rt + pb_80211(f + rt, 0x0288, mac_b, mac_a, bssid);
+	f[n++] = 0;
+	f[n++] = 0;
+	f[n++] = 0xee; /* padding */
+	f[n++] = 0xee;
+	n += pb_snap(f + n, 0, 0x0800);
+	n += pb_udp4(f + n, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 1000, 53, 4);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_IP);
+	/* a protected data frame: its payload is not read, a WLAN flow */
+	rt = pb_radiotap(f, 16, 0);
+	n = rt + pb_80211(f + rt, 0x4208, mac_b, mac_a, bssid);
+	n += pb_snap(f + n, 0, 0x0800);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_true(pkt.flags & ARGUS_PKT_WLAN);
+	/* an ACK (10 bytes): a receiver only */
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f + rt, 10, 10, 0, &pkt), ARGUS_DISSECT_NONIP);
+	assert_memory_equal(pkt.eth_dst, mac_b, 6);
+	assert_null(pkt.wlan_bssid);
+	/* broken radiotap headers */
+	rt = pb_radiotap(f, 16, 0);
+	f[2] = 200; /* longer than the frame */
+	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, 40, 40, 0, &pkt),
+			 ARGUS_DISSECT_MALFORMED);
+	f[2] = 4; /* shorter than the fixed part */
+	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, 40, 40, 0, &pkt),
+			 ARGUS_DISSECT_MALFORMED);
+	f[2] = 16;
+	f[0] = 1; /* an unknown version */
+	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, 40, 40, 0, &pkt),
+			 ARGUS_DISSECT_MALFORMED);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, 1, 1, 0, &pkt), ARGUS_DISSECT_MALFORMED);
+}
 
 static void test_ipid_argus_order(void **st)
 {
@@ -947,6 +1049,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_runts),
 		cmocka_unit_test(test_non_ip),
 		cmocka_unit_test(test_other_links),
+		cmocka_unit_test(test_80211),
 		cmocka_unit_test(test_ipid_argus_order),
 		cmocka_unit_test(test_ipv6_tos_as_argus),
 		cmocka_unit_test(test_ipv4_ah_skipped),

@@ -560,6 +560,50 @@ static void test_llc_ports(void **st)
 	argus_flowtable_free(ft);
 }
 
+/* ABI 1.4: 802.11 frames (dissected for real) make one-way WLAN flows
+ * keyed by receiver, transmitter and BSSID, as Argus's. */
+static void send_80211(struct argus_flowtable *ft, int64_t t, const uint8_t *a1, const uint8_t *a2,
+		       const uint8_t *a3)
+{
+	uint8_t f[40];
+	struct argus_packet pkt;
+
+	memset(f, 0, sizeof f);
+	f[0] = 0xc0; /* deauthentication */
+	memcpy(f + 4, a1, 6);
+	memcpy(f + 10, a2, 6);
+	memcpy(f + 16, a3, 6);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, 26, 26, t, &pkt), ARGUS_DISSECT_NONIP);
+	argus_flowtable_packet(ft, ARGUS_DISSECT_NONIP, &pkt);
+}
+
+static void test_wlan_one_way(void **st)
+{
+	static const uint8_t bss1[6] = {2, 0, 0, 0, 0, 0x10};
+	static const uint8_t bss2[6] = {2, 0, 0, 0, 0, 0x20};
+	struct argus_flowtable *ft = new_table(0, 1000);
+	(void)st;
+	send_80211(ft, SEC, mac2, mac1, bss1);
+	send_80211(ft, SEC + 1, mac2, mac1, bss1); /* the same flow */
+	send_80211(ft, SEC + 2, mac1, mac2, bss1); /* the answer: a flow of its own */
+	send_80211(ft, SEC + 3, mac2, mac1, bss2); /* another BSS */
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 3);
+	for (size_t i = 0; i < n_recs; i++) {
+		assert_int_equal(recs[i].key.family, ARGUS_KEY_WLAN);
+		assert_int_equal(recs[i].dpkts, 0);
+		assert_int_equal(recs[i].reversed, 0);
+	}
+	assert_memory_equal(recs[0].key.saddr, mac1, 6);
+	assert_memory_equal(recs[0].key.daddr, mac2, 6);
+	assert_memory_equal(recs[0].key.saddr + 6, bss1, 6);
+	assert_int_equal(recs[0].spkts, 2);
+	assert_int_equal(recs[0].sbytes, 52);
+	assert_memory_equal(recs[1].key.saddr, mac2, 6);
+	assert_memory_equal(recs[2].key.saddr + 6, bss2, 6);
+	argus_flowtable_free(ft);
+}
+
 /* ---- ICMP-style errors ---- */
 
 /* IP protocol 253 "errors": byte 0 is the type; type 3 quotes a UDP packet
@@ -1052,6 +1096,7 @@ int main(void)
 		cmocka_unit_test(test_ethertype_decoder),
 		cmocka_unit_test(test_ethertype_needs_abi_1_2),
 		cmocka_unit_test(test_llc_ports),
+		cmocka_unit_test(test_wlan_one_way),
 		cmocka_unit_test(test_related_key_maps_flow),
 		cmocka_unit_test(test_related_key_source_time),
 		cmocka_unit_test(test_start_time_whole_seconds),

@@ -187,6 +187,13 @@ static int d_flow(struct dctx *c, unsigned st, unsigned q, const uint8_t *b, siz
 		k->dport = b[14]; /* DSAP */
 		k->sport = b[15]; /* SSAP */
 		swap_ports = 1;
+	} else if (form == AB_FLOW_CLASSIC && atype == AB_ADDR_WLAN) {
+		if (n < 18)
+			return too_short(c, "FLOW", n);
+		k->family = ARGUS_KEY_WLAN;
+		memcpy(k->daddr, b, 6);
+		memcpy(k->saddr, b + 6, 6);
+		memcpy(k->saddr + 6, b + 12, 6); /* BSSID; the SSID is not kept */
 	} else if (form == AB_FLOW_CLASSIC && atype == AB_ADDR_ARP) {
 		/* old layout: sender IP, target IP, hardware address */
 		if (n < 8)

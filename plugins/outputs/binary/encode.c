@@ -216,6 +216,13 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 			dsr_header(p, AB_DSR_FLOW, AB_FLOW_ARP | rev, AB_ADDR_ARP, 7);
 		}
 		return p + 28;
+	case ARGUS_KEY_WLAN:
+		memcpy(b, k->daddr, 6);
+		memcpy(b + 6, k->saddr, 6);
+		memcpy(b + 12, k->saddr + 6, 6);
+		memset(b + 18, 0, AB_WLAN_FLOW_WORDS * 4 - 4 - 18);
+		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC, AB_ADDR_WLAN, AB_WLAN_FLOW_WORDS);
+		return p + AB_WLAN_FLOW_WORDS * 4;
 	default:
 		return p;
 	}

@@ -63,6 +63,10 @@
 #define AB_ADDR_ETHER 0x03u
 #define AB_ADDR_ARP 0x04u
 #define AB_ADDR_RARP 0x05u
+#define AB_ADDR_WLAN 0x08u
+/* WLAN key: receiver, transmitter, BSSID, then Argus's SSID field (34
+ * bytes; we keep no SSID and write zeros) */
+#define AB_WLAN_FLOW_WORDS 14u
 #define AB_ADDR_FRAG 0x80u
 
 /* TIME subtypes and qualifiers. */
