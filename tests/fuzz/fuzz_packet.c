@@ -89,11 +89,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SEC 1000000LL
 #define BASE_TIME_US (1700000000LL * SEC)
 
-/* Index = low nibble of byte 0; Ethernet twice, the most common link. */
+/* Index = low nibble of byte 0. */
 static const int links[16] = {
 	DLT_EN10MB,   DLT_RAW,    DLT_IPV4,       DLT_IPV6,      DLT_NULL,   DLT_LOOP,
 	DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_PPP,   DLT_PPP_SERIAL, DLT_PPP_ETHER, DLT_C_HDLC,
-	DLT_SLIP,     DLT_JUNIPER_ETHER, DLT_EN10MB, DLT_EN10MB,
+	DLT_SLIP,     DLT_JUNIPER_ETHER, DLT_IEEE802_11_RADIO, DLT_IEEE802_11,
 };
 
 struct decoder {
@@ -246,6 +246,11 @@ static void check_record(const struct argus_record *rec)
 			fail("an ARP key with a protocol or bytes past its addresses", NULL);
 		if (k->ethertype != 0x0806 && k->ethertype != 0x8035)
 			fail("an ARP key of another ethertype", NULL);
+		break;
+	case ARGUS_KEY_WLAN:
+		if (k->proto || k->ethertype || k->sport || k->dport || !all_zero(k->saddr + 12, 4) ||
+		    !all_zero(k->daddr + 6, 10))
+			fail("a WLAN key with more than its three addresses", NULL);
 		break;
 	default:
 		fail("a key of unknown family", NULL);

@@ -78,6 +78,12 @@ seed slip-ipv6 cve2015-0261-ipv6.pcap --opts 0x00 --hi 0x80
 seed slip-bad slip-bad-direction.pcap --opts 0x01 --hi 0x80
 seed juniper-ether isis_poi.pcap --opts 0x01 --hi 0x80
 seed juniper-overflow juniper_header-heapoverflow.pcap --opts 0x00 --hi 0x80
+
+# 802.11: radiotap, management frames, plain 802.11
+seed wlan-deauth reason_code-0.pcap --opts 0x01 --hi 0x80
+seed wlan-exthdr ieee802.11_exthdr.pcap --opts 0x0f --hi 0xa0
+seed wlan-meshid ieee802.11_meshid.pcap --opts 0x00 --hi 0x80
+seed wlan-plain ieee802.11_tim_ie_oobr.pcap --opts 0x00 --hi 0x80 --max-bytes 3000
 # link types no capture at hand has, made from Ethernet frames
 seed loop-dns dns_udp.pcap --as loop --opts 0x02 --hi 0x80
 seed sll2-tcp dns_tcp.pcap --as sll2 --opts 0x0f --hi 0xa0

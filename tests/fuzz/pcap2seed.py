@@ -33,6 +33,8 @@ LINKS = {
     51: 10,   # PPP_ETHER
     104: 11,  # C_HDLC
     8: 12,    # SLIP
+    127: 14,  # IEEE802_11_RADIO (radiotap)
+    105: 15,  # IEEE802_11
     178: 13,  # JUNIPER_ETHER
 }
 
