@@ -19,6 +19,12 @@
 #define CMD_MAX 4096
 /* room kept for MARs: a full queue still takes the next status report */
 #define MAR_RESERVE 512
+/* Argus clients send one filter; more is somebody playing */
+#define MAX_FILTERS 8
+/* a started client whose queue has not moved for this long is gone */
+#define STALL_TIMEOUT_US (60 * 1000000LL)
+/* refused connections are logged at most this often */
+#define REFUSAL_LOG_INTERVAL_US 1000000LL
 
 enum client_state { WAITING, STARTED, DONE };
 
@@ -34,6 +40,8 @@ struct client {
 	size_t cap, head, len;
 	uint64_t sent, dropped;
 	int dropping; /* the queue is full now: said once */
+	unsigned filters;     /* FILTER: commands so far */
+	int64_t progress_us;  /* last time its queue was empty or moved */
 };
 
 struct argus_server {
@@ -43,6 +51,8 @@ struct argus_server {
 	struct client *clients[ARGUS_SERVER_MAX_CLIENTS];
 	size_t n_clients;
 	uint64_t dropped;
+	int64_t refusal_logged_us; /* rate limit of "refused" messages */
+	unsigned long refusals_unlogged;
 	struct argus_record scratch; /* a MAR made a client's own */
 	uint8_t buf[ARGUS_ENCODE_MAX];
 };
@@ -241,6 +251,7 @@ static int client_send(struct client *c, const char **why)
 		if (n > 0) {
 			c->head = (c->head + (size_t)n) % c->cap;
 			c->len -= (size_t)n;
+			c->progress_us = now_us();
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -255,6 +266,23 @@ static int client_send(struct client *c, const char **why)
 	return 0;
 }
 
+/* Say that a connection was refused, at most once a second: somebody
+ * connecting again and again must not fill the log. */
+static void refused(struct argus_server *s, int64_t now, const char *name, const char *why)
+{
+	if (now - s->refusal_logged_us < REFUSAL_LOG_INTERVAL_US) {
+		s->refusals_unlogged++;
+		return;
+	}
+	if (s->refusals_unlogged)
+		argus_log(ARGUS_LOG_WARNING, "client %s refused: %s (and %lu refusals not logged)",
+			  name, why, s->refusals_unlogged);
+	else
+		argus_log(ARGUS_LOG_WARNING, "client %s refused: %s", name, why);
+	s->refusal_logged_us = now;
+	s->refusals_unlogged = 0;
+}
+
 static void client_accept(struct argus_server *s, int lfd, int64_t now)
 {
 	struct sockaddr_storage ss;
@@ -263,7 +291,7 @@ static void client_accept(struct argus_server *s, int lfd, int64_t now)
 	struct client *c;
 	char name[INET6_ADDRSTRLEN + 16];
 	long n;
-	int fd = accept(lfd, (struct sockaddr *)&ss, &len);
+	int flags, fd = accept(lfd, (struct sockaddr *)&ss, &len);
 
 	if (fd < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
@@ -271,20 +299,20 @@ static void client_accept(struct argus_server *s, int lfd, int64_t now)
 			argus_log(ARGUS_LOG_WARNING, "accepting a client: %s", strerror(errno));
 		return;
 	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0 ||
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
 		close(fd);
 		return;
 	}
 	peer_name((struct sockaddr *)&ss, len, name, sizeof name);
 	if (s->cfg.access && !argus_netacl_allows(s->cfg.access, (struct sockaddr *)&ss)) {
-		argus_log(ARGUS_LOG_WARNING, "client %s refused: not in ARGUS_ACCESS_LIST", name);
+		refused(s, now, name, "not in ARGUS_ACCESS_LIST");
 		close(fd);
 		return;
 	}
 	if (s->n_clients >= s->cfg.max_clients) {
-		argus_log(ARGUS_LOG_WARNING, "client %s refused: already %zu clients", name,
-			  s->n_clients);
+		refused(s, now, name, "the clients allowed are all connected");
 		close(fd);
 		return;
 	}
@@ -299,7 +327,7 @@ static void client_accept(struct argus_server *s, int lfd, int64_t now)
 	}
 	c->fd = fd;
 	c->cap = s->cfg.queue_bytes;
-	c->connected_us = now;
+	c->connected_us = c->progress_us = now;
 	c->state = WAITING;
 	snprintf(c->name, sizeof c->name, "%s", name);
 	s->clients[s->n_clients++] = c;
@@ -332,11 +360,13 @@ static void printable(const char *p, size_t n, char *out, size_t outlen)
  * -1 with *why when it said something that is not the protocol. */
 static int client_commands(struct argus_server *s, struct client *c, const char **why)
 {
+	size_t off = 0;
+
 	for (;;) {
 		const char *arg;
 		size_t used, arglen;
-		enum argus_remote_cmd cmd = argus_remote_cmd_next(c->cmd, c->cmd_len, &used, &arg,
-								  &arglen);
+		enum argus_remote_cmd cmd = argus_remote_cmd_next(c->cmd + off, c->cmd_len - off, &used,
+								  &arg, &arglen);
 		char expr[CMD_MAX + 1], ferr[256] = "", shown[200];
 		void *prog = NULL;
 		int ok;
@@ -354,6 +384,10 @@ static int client_commands(struct argus_server *s, struct client *c, const char 
 			c->cmd_len = 0;
 			return 1;
 		case ARGUS_REMOTE_FILTER:
+			if (++c->filters > MAX_FILTERS) {
+				*why = "too many FILTER: commands, closed";
+				return -1;
+			}
 			while (arglen && (*arg == ' ' || *arg == '\t')) {
 				arg++;
 				arglen--;
@@ -380,53 +414,54 @@ static int client_commands(struct argus_server *s, struct client *c, const char 
 		case ARGUS_REMOTE_GARBAGE: {
 			static char text[160];
 			char start[100];
-			printable(c->cmd + used, c->cmd_len - used < 24 ? c->cmd_len - used : 24, start,
-				  sizeof start);
+			const char *bad = c->cmd + off + used;
+			size_t badlen = c->cmd_len - off - used;
+			printable(bad, badlen < 24 ? badlen : 24, start, sizeof start);
 			snprintf(text, sizeof text, "not the Argus protocol ('%s'), closed", start);
 			*why = text;
 			return -1;
 		}
 		}
-		memmove(c->cmd, c->cmd + used, c->cmd_len - used);
-		c->cmd_len -= used;
+		off += used;
 		if (cmd == ARGUS_REMOTE_NONE)
-			return 0;
+			break;
 	}
+	memmove(c->cmd, c->cmd + off, c->cmd_len - off);
+	c->cmd_len -= off;
+	return 0;
 }
 
 /* Read what the client sent; -1 with *why when it has to go. */
+/* Read once what the client sent (one read per turn of the capture loop:
+ * a client that never stops talking must not keep argus from capturing);
+ * -1 with *why when it has to go. */
 static int client_read(struct argus_server *s, struct client *c, const char **why)
 {
-	for (;;) {
-		ssize_t n;
-		int rc;
+	ssize_t n;
+	int rc;
 
-		if (c->cmd_len == sizeof c->cmd) {
-			*why = "command too long, closed";
-			return -1;
-		}
-		n = recv(c->fd, c->cmd + c->cmd_len, sizeof c->cmd - c->cmd_len, MSG_DONTWAIT);
-		if (n == 0) {
-			*why = NULL;
-			return -1;
-		}
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			*why = strerror(errno);
-			return -1;
-		}
-		c->cmd_len += (size_t)n;
-		rc = client_commands(s, c, why);
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			c->state = DONE; /* close once its queue is sent */
-			return 0;
-		}
+	if (c->cmd_len == sizeof c->cmd) {
+		*why = "command too long, closed";
+		return -1;
 	}
+	n = recv(c->fd, c->cmd + c->cmd_len, sizeof c->cmd - c->cmd_len, MSG_DONTWAIT);
+	if (n == 0) {
+		*why = NULL;
+		return -1;
+	}
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		*why = strerror(errno);
+		return -1;
+	}
+	c->cmd_len += (size_t)n;
+	rc = client_commands(s, c, why);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		c->state = DONE; /* close once its queue is sent */
+	return 0;
 }
 
 size_t argus_server_pollfds(const struct argus_server *s, struct pollfd *pfd)
@@ -492,6 +527,12 @@ void argus_server_serve(struct argus_server *s, const struct pollfd *pfd, size_t
 		}
 		if (c->state == DONE && c->len == 0) {
 			client_drop(s, i, NULL);
+			continue;
+		}
+		if (c->len == 0)
+			c->progress_us = now;
+		else if (now - c->progress_us > STALL_TIMEOUT_US) {
+			client_drop(s, i, "read nothing for 60 s, closed");
 			continue;
 		}
 		i++;
