@@ -702,7 +702,9 @@ static uint32_t wlan_header_len(uint16_t fc)
 			return 0;
 		}
 	case WLAN_TYPE_DATA:
-		return ((fc & 0x0300u) == 0x0300u ? 30u : 24u) + ((subtype & 0x8u) ? 2u : 0u);
+		/* four addresses; QoS control; +HTC (order bit on QoS data) */
+		return ((fc & 0x0300u) == 0x0300u ? 30u : 24u) + ((subtype & 0x8u) ? 2u : 0u) +
+		       ((subtype & 0x8u) && (fc & 0x8000u) ? 4u : 0u);
 	default:
 		return 0;
 	}
@@ -721,10 +723,20 @@ static res_t dissect_80211(const uint8_t *p, uint32_t len, int datapad, struct a
 	fc = (uint16_t)(p[0] | p[1] << 8);
 	pkt->l2 = p;
 	pkt->encaps |= ARGUS_ENCAPS_80211;
+	hl = wlan_header_len(fc);
+	/* address 1 always; control frames have address 2 only when their
+	 * header is 16 bytes (PS-Poll, RTS, CF-End) or they are block-ack
+	 * frames, and no address 3 (a BSSID read there would be the frame's
+	 * sequence fields) */
 	pkt->eth_dst = len >= 10 ? p + 4 : wlan_no_address;
 	pkt->eth_src = len >= 16 ? p + 10 : wlan_no_address;
 	pkt->wlan_bssid = len >= 22 ? p + 16 : NULL;
-	hl = wlan_header_len(fc);
+	if (((fc >> 2) & 3u) == WLAN_TYPE_CTRL) {
+		unsigned subtype = (fc >> 4) & 0xfu;
+		if (hl != 16 && subtype != 8 && subtype != 9)
+			pkt->eth_src = wlan_no_address;
+		pkt->wlan_bssid = NULL;
+	}
 	/* a data frame with data, not protected: its LLC header */
 	if (((fc >> 2) & 3u) == WLAN_TYPE_DATA && !(fc & 0x0040u) && !(fc & 0x4000u)) {
 		if (datapad)

@@ -262,6 +262,13 @@ static void test_80211(void **st)
 	assert_int_equal(argus_dissect(DLT_IEEE802_11, f + rt, 10, 10, 0, &pkt), ARGUS_DISSECT_NONIP);
 	assert_memory_equal(pkt.eth_dst, mac_b, 6);
 	assert_null(pkt.wlan_bssid);
+	/* a Block Ack: receiver and transmitter, no BSSID (what follows
+	 * them is the frame's control and sequence fields) */
+	n = pb_80211(f, 0x0094, mac_b, mac_a, bssid);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_memory_equal(pkt.eth_src, mac_a, 6);
+	assert_null(pkt.wlan_bssid);
 	/* broken radiotap headers */
 	rt = pb_radiotap(f, 16, 0);
 	f[2] = 200; /* longer than the frame */

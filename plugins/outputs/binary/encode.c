@@ -691,7 +691,7 @@ static uint8_t *put_encaps(const struct argus_record *rec, uint8_t *p)
 
 /* ---- records --------------------------------------------------------------- */
 
-/* TRANSPORT (IPv6 id) + FLOW (IPv6) + TIME + METRIC (8-byte, app bytes) + AGR +
+/* TRANSPORT (IPv6 id) + FLOW (WLAN, the largest) + TIME + METRIC (8-byte, app bytes) + AGR +
  * NETWORK (TCP perf) + VLAN + MPLS + JITTER + IPATTR + PSIZE + 2 DATA + MAC +
  * ICMP + ENCAPS, header included. */
 static uint8_t *put_ext(const struct argus_record *rec, uint8_t *p)
@@ -709,7 +709,7 @@ static uint8_t *put_ext(const struct argus_record *rec, uint8_t *p)
 	return p + words * 4;
 }
 
-_Static_assert(4 + 24 + 44 + 20 + 52 + 80 + 120 + 8 + 12 + 84 + 20 + 12 +
+_Static_assert(4 + 24 + 56 + 20 + 52 + 80 + 120 + 8 + 12 + 84 + 20 + 12 +
 			       2 * (8 + ARGUS_USERDATA_MAX) + 20 + 32 + 12 + 8 +
 			       ARGUS_RECORD_EXT_MAX <=
 		       AB_MAX_FAR_BYTES,
