@@ -8,13 +8,14 @@
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root (argus captures on lo)"
 command -v python3 > /dev/null || skip_all "python3 is needed for the test clients"
-plan 33
+plan 34
 
 port=$((57000 + $$ % 400))
 port_radium=$((port + 500))
 port_acl=$((port + 1000))
 port_udp=$((port - 20000)) # outside the 40000-59999 of the flood below
 port_udp2=$((port - 19000))
+flood_src=$((port - 18000)) # the flood's source port: other tests on lo do not count
 pids=
 trap 'kill $pids 2> /dev/null; rm -rf "$TMP"' EXIT
 
@@ -70,9 +71,11 @@ if cmd == "wait":          # until the port accepts connections
         except OSError:
             time.sleep(0.1)
     sys.exit(1)
-elif cmd == "udp":         # N datagrams to PORT, or to N ports from PORT on
+elif cmd == "udp":         # N datagrams to PORT, or to N ports from PORT on [from SRCPORT]
     n, spread = int(sys.argv[3]), sys.argv[4] == "spread"
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if len(sys.argv) > 5:
+        u.bind(("127.0.0.1", int(sys.argv[5])))
     for i in range(n):
         u.sendto(b"argus-ng serve test", ("127.0.0.1", port + i if spread else port))
         if spread and i % 500 == 499:
@@ -108,7 +111,8 @@ elif cmd == "idle":        # never START: seconds until the server hangs up
     print("%.1f" % closed_within(s, 12))
 elif cmd == "garbage":     # each line: how the server treated one bad client
     cases = [b"GET / HTTP/1.0\r\n\r\n", b"\x00\xff\xfe\x01" * 64, b"A" * 9000,
-             b"START: \x17\x03\x03garbage", b"FILTER:", b"STARTx", b"FILTER: " + b"(" * 9000]
+             b"START: \x17\x03\x03garbage", b"FILTER:", b"STARTx", b"FILTER: " + b"(" * 9000,
+             b"FILTER: udp\n" * 9]
     rnd = random.Random(10)
     cases += [bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 3000))) for _ in range(40)]
     for c in cases:
@@ -224,7 +228,7 @@ check "argus logs the refused filter" grep -q "filter 'udp and nosuchword 7' ref
 client slow "$port" 6 "$TMP/slow.argus" 4 &
 slow=$!
 sleep 1
-client udp 40000 20000 spread
+client udp 40000 20000 spread "$flood_src"
 wait $slow
 "$RA" -r "$TMP/slow.argus" -n -s stime proto daddr dport > "$TMP/slow.txt" 2>&1
 lost=$(awk '$2 == "man" && $3 + 0 > m { m = $3 + 0 } END { print m + 0 }' "$TMP/slow.txt")
@@ -255,10 +259,11 @@ kill -INT $acl_pid
 wait $acl_pid
 
 client garbage "$port" > "$TMP/garbage.txt"
-check "every client that sends garbage is closed (47 of 47)" \
-	sh -c '[ "$(grep -c ^closed "$0")" = 47 ]' "$TMP/garbage.txt"
+check "every client that sends garbage is closed (48 of 48)" \
+	sh -c '[ "$(grep -c ^closed "$0")" = 48 ]' "$TMP/garbage.txt"
 grep -v ^closed "$TMP/garbage.txt" | diag
 check "argus names what was wrong" grep -q "not the Argus protocol ('GET / HTTP/1.0" "$TMP/argus.err"
+check "a client sending filter after filter is closed" grep -q "too many FILTER: commands, closed" "$TMP/argus.err"
 check "a filter longer than argus takes is refused, then the connection closed" \
 	grep -q "filter '((((.*' refused" "$TMP/argus.err"
 t=$(client idle "$port")
@@ -351,7 +356,7 @@ wait $ra
 same "$(csv_pkts "$TMP/after.csv" 39607)" 2 "our ra -S reconnects when argus is back and prints the new records"
 check "... and says so" grep -q "connected again" "$TMP/after.err"
 diag < "$TMP/after.err"
-"$RA" -r "$TMP/all.argus" -n -F csv -s proto daddr dport spkts - udp and dst port gt 39999 and dst port lt 60000 \
+"$RA" -r "$TMP/all.argus" -n -F csv -s proto daddr dport spkts - udp and src port $flood_src and dst port gt 39999 and dst port lt 60000 \
 	> "$TMP/all.csv" 2> "$TMP/all.err"
 same "$(tr -d '\r' < "$TMP/all.csv" | awk -F, 'NR > 1 { n += $4 } END { print n + 0 }')" 20000 \
 	"capture was not slowed by the slow client: all 20000 datagrams are in argus's records"
