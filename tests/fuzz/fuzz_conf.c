@@ -492,60 +492,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #include "replay.h"
 /* ---- replay: a plain program for make check -------------------------------------- */
 
-#define REPLAY_MAX_INPUT (1u << 20)
-
-static uint8_t *replay_buf;
-
-/* Run one file; 0 if it was read (whatever its content), -1 if not. */
-static int run_file(const char *path)
+static void report(char *text, size_t len, unsigned count)
 {
-	size_t len;
-
-	if (replay_read_file(path, &replay_buf, REPLAY_MAX_INPUT, &len) != 0)
-		return -1;
-	current = path;
-	LLVMFuzzerTestOneInput(replay_buf, len);
-	current = "(none)";
-	return 0;
+	snprintf(text, len, "%u configurations loaded and read consistently", count);
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const defaults[] = {"tests/fuzz/corpus-conf", "contrib/argus.conf"};
-	enum { NDEF = sizeof defaults / sizeof defaults[0] };
-	const char *top = getenv("top_srcdir");
-	char paths[NDEF][4096];
-	const char *def[NDEF];
-	const char **list;
-	int n, i, failed = 0;
+	static const char *const defaults[] = {"tests/fuzz/corpus-conf", "contrib/argus.conf", NULL};
+	int failed = replay_main(argc, argv, defaults, &current, replay_files, report);
 
-	replay_catch_crashes(&current);
-	if (argc > 1) {
-		list = (const char **)(argv + 1);
-		n = argc - 1;
-	} else {
-		for (i = 0; i < NDEF; i++) {
-			snprintf(paths[i], sizeof paths[i], "%s/%s", top ? top : ".", defaults[i]);
-			def[i] = paths[i];
-		}
-		list = def;
-		n = NDEF;
-	}
-	printf("1..%d\n", n);
-	fflush(stdout);
-	for (i = 0; i < n; i++) {
-		unsigned count = 0;
-
-		if (replay_path(list[i], run_file, &count) != 0) {
-			printf("not ok %d - %s: cannot read it\n", i + 1, list[i]);
-			failed = 1;
-		} else {
-			printf("ok %d - %s: %u configurations loaded and read consistently\n", i + 1,
-			       list[i], count);
-		}
-		fflush(stdout);
-	}
-	free(replay_buf);
 	if (conf_fd >= 0) {
 		close(conf_fd);
 		if (strncmp(conf_path, "/proc/", 6) != 0)

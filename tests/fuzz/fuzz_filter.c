@@ -263,28 +263,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #include "replay.h"
 /* ---- replay: a plain program for make check -------------------------------------- */
 
-#define REPLAY_MAX_INPUT (1u << 20)
-
-static uint8_t *replay_buf;
-
-static int read_file(const char *path, size_t *len)
-{
-	return replay_read_file(path, &replay_buf, REPLAY_MAX_INPUT, len);
-}
-
-/* One file, one input. */
-static int run_file(const char *path)
-{
-	size_t len;
-
-	if (read_file(path, &len) != 0)
-		return -1;
-	current = path;
-	LLVMFuzzerTestOneInput(replay_buf, len);
-	current = "(none)";
-	return 0;
-}
-
 /* Every line of PATH not starting with '#' as one input (the expression
  * list of the integration test). */
 static int run_lines(const char *path, unsigned *count)
@@ -292,7 +270,7 @@ static int run_lines(const char *path, unsigned *count)
 	static char where[4200];
 	size_t len, i = 0;
 
-	if (read_file(path, &len) != 0)
+	if (replay_read_file(path, &replay_buf, replay_max_input, &len) != 0)
 		return -1;
 	while (i < len) {
 		size_t j = i;
@@ -318,46 +296,19 @@ static int run_path(const char *path, unsigned *count)
 
 	if (l > 4 && strcmp(path + l - 4, ".txt") == 0)
 		return run_lines(path, count);
-	return replay_path(path, run_file, count);
+	return replay_files(path, count);
+}
+
+static void report(char *text, size_t len, unsigned count)
+{
+	snprintf(text, len, "%u expressions compiled or refused consistently", count);
 }
 
 int main(int argc, char **argv)
 {
 	static const char *const defaults[] = {"tests/fuzz/corpus-filter",
-					       "tests/data/filter-exprs.txt"};
-	enum { NDEF = sizeof defaults / sizeof defaults[0] };
-	const char *top = getenv("top_srcdir");
-	char paths[NDEF][4096];
-	const char *def[NDEF];
-	const char **list;
-	int n, i, failed = 0;
+					       "tests/data/filter-exprs.txt", NULL};
 
-	replay_catch_crashes(&current);
-	if (argc > 1) {
-		list = (const char **)(argv + 1);
-		n = argc - 1;
-	} else {
-		for (i = 0; i < NDEF; i++) {
-			snprintf(paths[i], sizeof paths[i], "%s/%s", top ? top : ".", defaults[i]);
-			def[i] = paths[i];
-		}
-		list = def;
-		n = NDEF;
-	}
-	printf("1..%d\n", n);
-	fflush(stdout);
-	for (i = 0; i < n; i++) {
-		unsigned count = 0;
-
-		if (run_path(list[i], &count) != 0) {
-			printf("not ok %d - %s: cannot read it\n", i + 1, list[i]);
-			failed = 1;
-		} else {
-			printf("ok %d - %s: %u expressions compiled or refused consistently\n", i + 1,
-			       list[i], count);
-		}
-		fflush(stdout);
-	}
-	return failed;
+	return replay_main(argc, argv, defaults, &current, run_path, report);
 }
 #endif

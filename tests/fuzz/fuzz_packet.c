@@ -497,66 +497,29 @@ end:
 #include "replay.h"
 /* ---- replay: a plain program for make check -------------------------------------- */
 
-#define REPLAY_MAX_INPUT (1u << 20)
-
-/* Run one file; 0 if it was read (whatever its content), -1 if not. */
-static int run_file(const char *path)
+/* A path's captures, with the packets and records they gave. */
+static int run_path(const char *path, unsigned *count)
 {
-	static uint8_t *buf;
-	size_t len;
-
-	if (replay_read_file(path, &buf, REPLAY_MAX_INPUT, &len) != 0)
-		return -1;
-	current = path;
-	LLVMFuzzerTestOneInput(buf, len);
-	current = "(none)";
-	return 0;
+	total_pkts = total_recs = 0;
+	return replay_files(path, count);
 }
 
-static void cleanup(void)
+static void report(char *text, size_t len, unsigned count)
 {
+	snprintf(text, len, "%u captures, %llu packets, %llu records, all sane", count,
+		 (unsigned long long)total_pkts, (unsigned long long)total_recs);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const defaults[] = {"tests/fuzz/corpus-packet", NULL};
+	int failed = replay_main(argc, argv, defaults, &current, run_path, report);
+
 	for (size_t i = 0; i < N_DECODERS; i++)
 		if (decoders[i].pl && decoders[i].pl->fini)
 			decoders[i].pl->fini(decoders[i].state);
 	if (null_fd >= 0)
 		close(null_fd);
-}
-
-int main(int argc, char **argv)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	const char *def[1];
-	const char **list;
-	int n, i, failed = 0;
-
-	replay_catch_crashes(&current);
-	if (argc > 1) {
-		list = (const char **)(argv + 1);
-		n = argc - 1;
-	} else {
-		snprintf(path, sizeof path, "%s/tests/fuzz/corpus-packet", top ? top : ".");
-		def[0] = path;
-		list = def;
-		n = 1;
-	}
-	printf("1..%d\n", n);
-	fflush(stdout);
-	for (i = 0; i < n; i++) {
-		unsigned count = 0;
-
-		total_pkts = total_recs = 0;
-		if (replay_path(list[i], run_file, &count) != 0) {
-			printf("not ok %d - %s: cannot read it\n", i + 1, list[i]);
-			failed = 1;
-		} else {
-			printf("ok %d - %s: %u captures, %llu packets, %llu records, all sane\n", i + 1,
-			       list[i], count, (unsigned long long)total_pkts,
-			       (unsigned long long)total_recs);
-		}
-		fflush(stdout);
-	}
-	cleanup();
 	return failed;
 }
 #endif

@@ -171,65 +171,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #include "replay.h"
 /* ---- replay: a plain program for make check -------------------------------------- */
 
-#define REPLAY_MAX_INPUT (8u << 20)
-
-/* Run one file; 0 if it was read (whatever its content), -1 if not. */
-static int run_file(const char *path)
+static void report(char *text, size_t len, unsigned count)
 {
-	static uint8_t *buf;
-	size_t len;
-
-	if (replay_read_file(path, &buf, REPLAY_MAX_INPUT, &len) != 0)
-		return -1;
-	current = path;
-	LLVMFuzzerTestOneInput(buf, len);
-	current = "(none)";
-	return 0;
-}
-
-/* Run PATH (a file, or every file in a directory); count the inputs. */
-static int run_path(const char *path, unsigned *count)
-{
-	return replay_path(path, run_file, count);
+	snprintf(text, len, "%u inputs read to the end, re-encoded consistently", count);
 }
 
 int main(int argc, char **argv)
 {
 	static const char *const defaults[] = {"tests/fuzz/corpus/record_reader", "tests/data/golden",
-					       "tests/data/handmade"};
-	const char *top = getenv("top_srcdir");
-	char paths[3][4096];
-	const char **list;
-	int n, i, failed = 0;
+					       "tests/data/handmade", NULL};
 
-	replay_catch_crashes(&current);
-	if (argc > 1) {
-		list = (const char **)(argv + 1);
-		n = argc - 1;
-	} else {
-		static const char *def[3];
-
-		for (i = 0; i < 3; i++) {
-			snprintf(paths[i], sizeof paths[i], "%s/%s", top ? top : ".", defaults[i]);
-			def[i] = paths[i];
-		}
-		list = def;
-		n = 3;
-	}
-	printf("1..%d\n", n);
-	fflush(stdout);
-	for (i = 0; i < n; i++) {
-		unsigned count = 0;
-
-		if (run_path(list[i], &count) != 0) {
-			printf("not ok %d - %s: cannot read it\n", i + 1, list[i]);
-			failed = 1;
-		} else {
-			printf("ok %d - %s: %u inputs read to the end, re-encoded consistently\n", i + 1,
-			       list[i], count);
-		}
-		fflush(stdout);
-	}
-	return failed;
+	replay_max_input = 8u << 20; /* whole capture-sized streams */
+	return replay_main(argc, argv, defaults, &current, replay_files, report);
 }
 #endif

@@ -360,55 +360,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #include "replay.h"
 /* ---- replay: a plain program for make check -------------------------------------- */
 
-#define REPLAY_MAX_INPUT (1u << 20)
-
-static uint8_t *replay_buf;
-
-/* One file, one input. */
-static int run_file(const char *path)
+static void report(char *text, size_t len, unsigned count)
 {
-	size_t len;
-
-	if (replay_read_file(path, &replay_buf, REPLAY_MAX_INPUT, &len) != 0)
-		return -1;
-	current = path;
-	LLVMFuzzerTestOneInput(replay_buf, len);
-	current = "(none)";
-	return 0;
+	snprintf(text, len, "%u inputs parsed consistently", count);
 }
 
 int main(int argc, char **argv)
 {
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	const char *def[1];
-	const char **list;
-	int n, i, failed = 0;
+	static const char *const defaults[] = {"tests/fuzz/corpus-remote", NULL};
 
-	replay_catch_crashes(&current);
-	if (argc > 1) {
-		list = (const char **)(argv + 1);
-		n = argc - 1;
-	} else {
-		snprintf(path, sizeof path, "%s/tests/fuzz/corpus-remote", top ? top : ".");
-		def[0] = path;
-		list = def;
-		n = 1;
-	}
-	printf("1..%d\n", n);
-	fflush(stdout);
-	for (i = 0; i < n; i++) {
-		unsigned count = 0;
-
-		if (replay_path(list[i], run_file, &count) != 0) {
-			printf("not ok %d - %s: cannot read it\n", i + 1, list[i]);
-			failed = 1;
-		} else {
-			printf("ok %d - %s: %u inputs parsed consistently\n", i + 1, list[i], count);
-		}
-		fflush(stdout);
-	}
-	free(replay_buf);
-	return failed;
+	return replay_main(argc, argv, defaults, &current, replay_files, report);
 }
 #endif

@@ -14,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 /* The target's "input being run" variable, named in crash reports. */
-static const char *const *replay_name;
+static const char **replay_name;
 
 static void replay_on_crash(int sig)
 {
@@ -30,7 +32,7 @@ static void replay_on_crash(int sig)
 }
 
 /* Report a crash as a TAP line naming *NAME, then die of the signal. */
-static void replay_catch_crashes(const char *const *name)
+static void replay_catch_crashes(const char **name)
 {
 	static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
@@ -119,6 +121,73 @@ static int replay_path(const char *path, int (*run_file)(const char *), unsigned
 	}
 	free(names);
 	return rc;
+}
+
+/* The file buffer of replay_file, and the most it reads of a file (a
+ * target whose inputs are larger raises it before replay_main). */
+static uint8_t *replay_buf;
+static size_t replay_max_input = 1u << 20;
+
+/* One file, one input to the target, named while it runs. */
+static inline int replay_file(const char *path)
+{
+	size_t len;
+
+	if (replay_read_file(path, &replay_buf, replay_max_input, &len) != 0)
+		return -1;
+	*replay_name = path;
+	LLVMFuzzerTestOneInput(replay_buf, len);
+	*replay_name = "(none)";
+	return 0;
+}
+
+/* A file, or every file of a directory, each one input. */
+static inline int replay_files(const char *path, unsigned *count)
+{
+	return replay_path(path, replay_file, count);
+}
+
+/* The replay program: one TAP line for each path on the command line, else
+ * for each of DEFAULTS (NULL-terminated, under $top_srcdir).  RUN_PATH runs
+ * the inputs of a path and counts them; REPORT writes the rest of a passing
+ * line ("N inputs parsed consistently").  NAME is the target's
+ * input-being-run variable.  Returns the exit status. */
+static inline int replay_main(int argc, char **argv, const char *const *defaults,
+			      const char **name,
+			      int (*run_path)(const char *path, unsigned *count),
+			      void (*report)(char *text, size_t len, unsigned count))
+{
+	const char *top = getenv("top_srcdir");
+	int failed = 0, n = 0;
+
+	replay_catch_crashes(name);
+	if (argc > 1)
+		n = argc - 1;
+	else
+		while (defaults[n])
+			n++;
+	printf("1..%d\n", n);
+	fflush(stdout);
+	for (int i = 0; i < n; i++) {
+		char path[4096], text[256];
+		unsigned count = 0;
+
+		if (argc > 1)
+			snprintf(path, sizeof path, "%s", argv[i + 1]);
+		else
+			snprintf(path, sizeof path, "%s/%s", top ? top : ".", defaults[i]);
+		if (run_path(path, &count) != 0) {
+			printf("not ok %d - %s: cannot read it\n", i + 1, path);
+			failed = 1;
+		} else {
+			report(text, sizeof text, count);
+			printf("ok %d - %s: %s\n", i + 1, path, text);
+		}
+		fflush(stdout);
+	}
+	free(replay_buf);
+	replay_buf = NULL;
+	return failed;
 }
 
 #endif
