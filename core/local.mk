@@ -12,6 +12,7 @@ core_libargus_la_SOURCES = \
 	core/progress.c core/progress.h \
 	core/outsink.c core/outsink.h \
 	core/srcid.c core/srcid.h \
+	core/hostport.c core/hostport.h \
 	core/dissect.c core/dissect.h \
 	core/flowtable.c core/flowtable.h \
 	core/flowmetrics.c core/flowmetrics.h

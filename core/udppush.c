@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hostport.h"
 #include "udppush.h"
 
 #define MAR_BYTES 128 /* a MAR is always 32 words */
@@ -28,40 +29,6 @@ int argus_udppush_is_url(const char *path)
 	return path && strncmp(path, ARGUS_UDPPUSH_SCHEME, strlen(ARGUS_UDPPUSH_SCHEME)) == 0;
 }
 
-/* "HOST:PORT" or "[V6]:PORT" into host and port. */
-static int split_host_port(const char *text, char *host, size_t hostlen, char *port,
-			   size_t portlen)
-{
-	const char *colon;
-	size_t n;
-
-	if (text[0] == '[') {
-		const char *close = strchr(text, ']');
-		if (!close || close[1] != ':')
-			return -1;
-		n = (size_t)(close - text - 1);
-		if (n == 0 || n >= hostlen)
-			return -1;
-		memcpy(host, text + 1, n);
-		host[n] = '\0';
-		colon = close + 1;
-	} else {
-		colon = strrchr(text, ':');
-		if (!colon || strchr(text, ':') != colon)
-			return -1;
-		n = (size_t)(colon - text);
-		if (n == 0 || n >= hostlen)
-			return -1;
-		memcpy(host, text, n);
-		host[n] = '\0';
-	}
-	n = strlen(colon + 1);
-	if (n == 0 || n >= portlen || strspn(colon + 1, "0123456789") != n)
-		return -1;
-	memcpy(port, colon + 1, n + 1);
-	return 0;
-}
-
 struct argus_udppush *argus_udppush_open(const char *url, argus_udppush_encode_fn encode,
 					 void *encode_state, int blocking, char *err,
 					 size_t errlen)
@@ -73,8 +40,8 @@ struct argus_udppush *argus_udppush_open(const char *url, argus_udppush_encode_f
 	int rc, fd = -1, last_errno = 0;
 
 	if (!argus_udppush_is_url(url) ||
-	    split_host_port(url + strlen(ARGUS_UDPPUSH_SCHEME), host, sizeof host, port,
-			    sizeof port) != 0 ||
+	    argus_hostport_split(url + strlen(ARGUS_UDPPUSH_SCHEME), NULL, host, sizeof host, port,
+				 sizeof port) != 0 ||
 	    (portnum = strtol(port, NULL, 10)) < 1 || portnum > 65535) {
 		snprintf(err, errlen, "%s: expected argus-udp://HOST:PORT", url);
 		return NULL;

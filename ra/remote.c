@@ -17,6 +17,7 @@
 
 #include <argus/plugin.h>
 
+#include "core/hostport.h"
 #include "core/log.h"
 #include "remote.h"
 
@@ -33,37 +34,9 @@ struct remote {
 
 static int split_hostport(const char *text, struct remote *r, char *err, size_t errlen)
 {
-	const char *colon;
-	size_t hlen;
-
-	snprintf(r->port, sizeof r->port, "%s", RA_REMOTE_DEFAULT_PORT);
-	if (text[0] == '[') {
-		const char *close = strchr(text, ']');
-		if (!close)
-			goto bad;
-		hlen = (size_t)(close - text - 1);
-		text++;
-		colon = close[1] == ':' ? close + 1 : NULL;
-		if (close[1] && !colon)
-			goto bad;
-	} else {
-		colon = strrchr(text, ':');
-		if (colon && strchr(text, ':') != colon)
-			colon = NULL; /* a bare IPv6 address */
-		hlen = colon ? (size_t)(colon - text) : strlen(text);
-	}
-	if (hlen == 0 || hlen >= sizeof r->host)
-		goto bad;
-	memcpy(r->host, text, hlen);
-	r->host[hlen] = '\0';
-	if (colon) {
-		if (!colon[1] || strlen(colon + 1) >= sizeof r->port ||
-		    strspn(colon + 1, "0123456789") != strlen(colon + 1))
-			goto bad;
-		snprintf(r->port, sizeof r->port, "%s", colon + 1);
-	}
-	return 0;
-bad:
+	if (argus_hostport_split(text, RA_REMOTE_DEFAULT_PORT, r->host, sizeof r->host, r->port,
+				 sizeof r->port) == 0)
+		return 0;
 	snprintf(err, errlen, "-S %s: expected host, host:port or [IPv6 address]:port", text);
 	return -1;
 }

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "core/hostport.h"
 #include "core/remotecmd.h"
 
 /* One call over BUF[0..LEN): checks the pointers it hands back. */
@@ -245,6 +246,42 @@ static void test_garbage(void **st)
 	assert_int_equal(next("X", 1, &used, &arg, &arglen), ARGUS_REMOTE_GARBAGE);
 }
 
+/* The address forms of ra -S and -w argus-udp:// (core/hostport.c). */
+static void test_hostport(void **st)
+{
+	char host[64], port[8];
+	(void)st;
+	assert_int_equal(argus_hostport_split("sensor", "561", host, sizeof host, port, sizeof port), 0);
+	assert_string_equal(host, "sensor");
+	assert_string_equal(port, "561");
+	assert_int_equal(argus_hostport_split("10.0.0.1:5000", "561", host, sizeof host, port,
+					      sizeof port),
+			 0);
+	assert_string_equal(host, "10.0.0.1");
+	assert_string_equal(port, "5000");
+	assert_int_equal(argus_hostport_split("[::1]:5000", NULL, host, sizeof host, port, sizeof port),
+			 0);
+	assert_string_equal(host, "::1");
+	assert_string_equal(port, "5000");
+	assert_int_equal(argus_hostport_split("::1", "561", host, sizeof host, port, sizeof port), 0);
+	assert_string_equal(host, "::1");
+	assert_string_equal(port, "561");
+	assert_int_equal(argus_hostport_split("[::1]", "561", host, sizeof host, port, sizeof port), 0);
+	assert_string_equal(host, "::1");
+	/* without a default, a port is needed */
+	assert_int_equal(argus_hostport_split("sensor", NULL, host, sizeof host, port, sizeof port), -1);
+	assert_int_equal(argus_hostport_split("::1", NULL, host, sizeof host, port, sizeof port), -1);
+	/* malformed */
+	assert_int_equal(argus_hostport_split("host:", "561", host, sizeof host, port, sizeof port), -1);
+	assert_int_equal(argus_hostport_split("host:http", "561", host, sizeof host, port, sizeof port),
+			 -1);
+	assert_int_equal(argus_hostport_split(":561", "561", host, sizeof host, port, sizeof port), -1);
+	assert_int_equal(argus_hostport_split("[::1", "561", host, sizeof host, port, sizeof port), -1);
+	assert_int_equal(argus_hostport_split("[::1]x", "561", host, sizeof host, port, sizeof port), -1);
+	assert_int_equal(argus_hostport_split("h:123456789", "561", host, sizeof host, port, sizeof port),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_filter),	  cmocka_unit_test(test_filter_then_start),
 		cmocka_unit_test(test_partial),	  cmocka_unit_test(test_blanks),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_hostport),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
