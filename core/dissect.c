@@ -105,6 +105,8 @@ static void reset_l3(struct argus_packet *pkt)
 	pkt->l4 = NULL;
 	pkt->l4_len = 0;
 	pkt->l4_wire_len = 0;
+	pkt->l3_frame_caplen = 0;
+	pkt->flags &= ~(uint32_t)ARGUS_PKT_OSI;
 	pkt->flags &= ~(uint32_t)(ARGUS_PKT_FRAGMENT | ARGUS_PKT_FIRST_FRAGMENT | ARGUS_PKT_TRUNCATED);
 }
 
@@ -538,8 +540,10 @@ static res_t dissect_pppoe(const uint8_t *p, uint32_t len, struct argus_packet *
 	return r;
 }
 
-/* 802.2 LLC after an 802.3 length field, with SNAP. */
-static res_t dissect_llc(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth)
+/* 802.2 LLC after an 802.3 length field, with SNAP: LEN bytes up to the
+ * length field's end, CAP the bytes captured (the frame's padding too). */
+static res_t dissect_llc(const uint8_t *p, uint32_t len, uint32_t cap, struct argus_packet *pkt,
+			 unsigned depth)
 {
 	uint32_t hl;
 
@@ -567,8 +571,11 @@ static res_t dissect_llc(const uint8_t *p, uint32_t len, struct argus_packet *pk
 	}
 	if (hl > len)
 		hl = len;
+	if (p[0] == 0xfe && p[1] == 0xfe && p[2] == 0x03)
+		pkt->flags |= ARGUS_PKT_OSI;
 	pkt->l3 = p + hl;
 	pkt->l3_len = len - hl;
+	pkt->l3_frame_caplen = cap - hl;
 	return ARGUS_DISSECT_NONIP;
 }
 
@@ -631,7 +638,7 @@ static res_t dissect_ether(const uint8_t *p, uint32_t len, struct argus_packet *
 	if (type <= 1500) {
 		/* 802.3 length: an LLC frame (STP, CDP, ...); the length drops the padding */
 		uint32_t n = len - off;
-		return dissect_llc(p + off, type < n ? type : n, pkt, depth);
+		return dissect_llc(p + off, type < n ? type : n, n, pkt, depth);
 	}
 	return dissect_type(type, p + off, len - off, pkt, depth);
 }
@@ -666,7 +673,7 @@ static res_t dissect_sll(const uint8_t *data, uint32_t caplen, uint32_t hlen, ui
 	/* the cooked header was never on the wire: Argus leaves it out of bytes */
 	pkt->wirelen = pkt->wirelen >= hlen ? pkt->wirelen - hlen : 0;
 	if (proto == 0x0004) /* LINUX_SLL_P_802_2: an LLC frame follows */
-		return dissect_llc(data + hlen, caplen - hlen, pkt, 0);
+		return dissect_llc(data + hlen, caplen - hlen, caplen - hlen, pkt, 0);
 	return dissect_type(proto, data + hlen, caplen - hlen, pkt, 0);
 }
 

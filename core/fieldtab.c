@@ -22,6 +22,7 @@
 #include <argus/plugin.h>
 
 #include "fieldtab.h"
+#include "isis.h"
 
 #define IPPROTO_NUM_ICMP 1
 #define IPPROTO_NUM_TCP 6
@@ -463,6 +464,10 @@ static int get_proto(const struct argus_record *r, struct argus_value *v)
 		name = "wlan";
 		num = 0;
 		break;
+	case ARGUS_KEY_ISIS:
+		name = "isis";
+		num = ARGUS_NLPID_ISIS;
+		break;
 	default:
 		return absent(v);
 	}
@@ -504,6 +509,14 @@ static int get_addr(const struct argus_record *r, struct argus_value *v, int dst
 	case ARGUS_KEY_ETHER:
 	case ARGUS_KEY_WLAN:
 		return put_addr(v, dst ? r->key.daddr : r->key.saddr, r->key.family);
+	case ARGUS_KEY_ISIS: {
+		char id[32];
+		if (dst)
+			argus_isis_dst_text(&r->key, id, sizeof id);
+		else
+			argus_isis_src_text(&r->key, id, sizeof id);
+		return id[0] ? put_string(v, id) : absent(v);
+	}
 	default:
 		return absent(v);
 	}
@@ -534,6 +547,13 @@ static int get_port(const struct argus_record *r, struct argus_value *v, int dst
 		return absent(v);
 	if (k->family == ARGUS_KEY_ETHER)
 		return put_uint(v, dst ? k->dport : k->sport);
+	if (k->family == ARGUS_KEY_ISIS) { /* the checksum the PDU is keyed by */
+		char sum[8];
+		if (!dst)
+			return absent(v);
+		snprintf(sum, sizeof sum, "0x%04x", k->ethertype);
+		return put_string(v, sum);
+	}
 	if (!is_ip(r))
 		return absent(v);
 	switch (k->proto) {
@@ -679,6 +699,8 @@ static int get_state(const struct argus_record *r, struct argus_value *v)
 		s = icmp6_state(ARGUS_ICMP_TYPE(k), ARGUS_ICMP_CODE(k));
 	} else if (k->family == ARGUS_KEY_ARP) {
 		s = both ? "CON" : src ? "INT" : "RSP";
+	} else if (k->family == ARGUS_KEY_ISIS && argus_isis_pdu_name(k->proto)) {
+		s = argus_isis_pdu_name(k->proto);
 	} else if (both) {
 		s = "CON";
 	} else if (src) {

@@ -28,6 +28,7 @@
 #include "conf.h"
 #include "flowmetrics.h"
 #include "flowtable.h"
+#include "isis.h"
 
 #define NIL UINT32_MAX
 #define CHUNK_SHIFT 12
@@ -1060,12 +1061,17 @@ static void ether_key(const struct argus_packet *pkt, struct argus_flow_key *k)
 			memcpy(k->saddr + 6, pkt->wlan_bssid, 6);
 		return;
 	}
+	if ((pkt->flags & ARGUS_PKT_OSI) && argus_isis_key(pkt, k) == 0)
+		return;
 	k->family = ARGUS_KEY_ETHER;
 	memcpy(k->saddr, pkt->eth_src, 6);
 	memcpy(k->daddr, pkt->eth_dst, 6);
 	if (pkt->encaps & ARGUS_ENCAPS_LLC) {
 		k->sport = pkt->llc_ssap;
 		k->dport = pkt->llc_dsap;
+		/* IS-IS Argus does not key by PDU: an Ethernet flow of type 0x83 */
+		if ((pkt->flags & ARGUS_PKT_OSI) && pkt->l3_len && pkt->l3[0] == ARGUS_NLPID_ISIS)
+			k->ethertype = ARGUS_NLPID_ISIS;
 	} else {
 		k->ethertype = pkt->ethertype;
 	}

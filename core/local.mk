@@ -14,6 +14,7 @@ core_libargus_la_SOURCES = \
 	core/srcid.c core/srcid.h \
 	core/hostport.c core/hostport.h \
 	core/dissect.c core/dissect.h \
+	core/isis.c core/isis.h \
 	core/flowtable.c core/flowtable.h \
 	core/flowmetrics.c core/flowmetrics.h
 core_libargus_la_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)

@@ -22,6 +22,9 @@ extern "C" {
 #define ARGUS_PKT_VLAN 0x08           /* carried an 802.1Q tag */
 #define ARGUS_PKT_WLAN 0x10           /* ABI 1.4: an 802.11 frame keyed by its
 				       * addresses (ARGUS_DISSECT_NONIP) */
+#define ARGUS_PKT_OSI 0x20            /* ABI 1.5: an 802.3 frame with LLC
+				       * 0xfe 0xfe UI: l3 is an OSI network
+				       * PDU (IS-IS, ES-IS, CLNP) */
 
 struct argus_packet {
 	int64_t ts_us;       /* capture time, microseconds since the epoch */
@@ -74,6 +77,11 @@ struct argus_packet {
 	 * of the 802.11 header, wlan_bssid address 3 (NULL when the frame is
 	 * too short to have one). */
 	const uint8_t *wlan_bssid;
+
+	/* ---- ABI 1.5 ----
+	 * 802.3 LLC frames: the bytes captured from l3 to the end of the
+	 * frame, its padding included (l3_len stops at the 802.3 length). */
+	uint32_t l3_frame_caplen;
 };
 
 #ifdef __cplusplus

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define ARGUS_ABI_MAJOR 1
-#define ARGUS_ABI_MINOR 4
+#define ARGUS_ABI_MINOR 5
 
 /* Return codes (negative). */
 #define ARGUS_OK 0

@@ -66,6 +66,9 @@ enum argus_key_family {
 			      * saddr[0..5] the transmitter (address 2),
 			      * daddr[0..5] the receiver (address 1),
 			      * saddr[6..11] the BSSID (address 3); one way only */
+	ARGUS_KEY_ISIS = 10, /* ABI 1.5: an IS-IS PDU keyed as Argus keys it
+			      * (hello, LSP, CSNP, PSNP); one way only; the
+			      * layout is below the key structure */
 };
 
 /* The bidirectional flow key, 40 bytes, memcmp-comparable when zeroed first.
@@ -88,6 +91,13 @@ enum argus_key_family {
  * and target hardware addresses, daddr[0..3] the reply's target address.
  * Fragments without their first fragment (ARGUS_FLAG_FRAG_ONLY): sport 0,
  * dport the IP id (IPv6: low 16 bits of the fragment id). */
+/* ISIS: proto the PDU type (15/16 LAN hello, 18/20 LSP, 24/25 CSNP,
+ * 26/27 PSNP), sport the protocol version (1), dport 0, ethertype Argus's
+ * checksum (the LSP's own checksum; for the others Argus 3.0.8's sum over
+ * the PDU, argus_isis_key), saddr[0..5]/daddr[0..5] the frame's source and
+ * destination MACs, saddr[6..] the sender's id (hello: 6-byte system id;
+ * LSP: 8-byte LSP id; CSNP/PSNP: 7-byte source id), daddr[6..] the hello's
+ * 7-byte LAN id or the LSP's sequence number (4 bytes, network order). */
 struct argus_flow_key {
 	uint8_t family;     /* enum argus_key_family */
 	uint8_t proto;      /* IP protocol number (0 for non-IP) */

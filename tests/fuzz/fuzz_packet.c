@@ -61,6 +61,7 @@
 
 #include "core/dissect.h"
 #include "core/flowtable.h"
+#include "core/isis.h"
 
 #include "../../plugins/outputs/binary/wire.h"
 
@@ -251,6 +252,13 @@ static void check_record(const struct argus_record *rec)
 		if (k->proto || k->ethertype || k->sport || k->dport || !all_zero(k->saddr + 12, 4) ||
 		    !all_zero(k->daddr + 6, 10))
 			fail("a WLAN key with more than its three addresses", NULL);
+		break;
+	case ARGUS_KEY_ISIS:
+		if (k->sport != 1 || k->dport || !all_zero(k->saddr + 14, 2) ||
+		    !all_zero(k->daddr + 13, 3))
+			fail("an IS-IS key with bytes past its ids", NULL);
+		if (!argus_isis_pdu_name(k->proto))
+			fail("an IS-IS key of a PDU type Argus does not key", NULL);
 		break;
 	default:
 		fail("a key of unknown family", NULL);

@@ -45,6 +45,8 @@ seed eth-pppoe-discovery pppoe.pcap --opts 0x00 --hi 0x00
 seed eth-qinq 802.1ad_QinQ.pcap --opts 0x41 --hi 0x80
 seed eth-stp-llc 802.1w_rapid_STP.pcap --opts 0x81 --hi 0x40 --max-packets 16
 seed eth-lldp-cdp LLDP_and_CDP.pcap --opts 0x0f --hi 0x80 --max-bytes 6000
+seed eth-isis ISIS_level1_adjacency.pcap --opts 0x00 --hi 0x80 --skip 7 --max-packets 8
+seed eth-isis-ptp isis-areaaddr-oobr-2.pcap --opts 0x01 --hi 0x80 --max-bytes 3000
 seed eth-arp-long-tha arp-too-long-tha.pcap --opts 0x13 --hi 0x80
 seed eth-ip6-frag ip6_frag_asan.pcap --opts 0x0f --hi 0x20
 seed eth-ip6-frag-neg ipv6_frag6_negative_len.pcap --opts 0x02 --hi 0x80

@@ -513,6 +513,38 @@ static void test_roundtrip_wlan(void **state)
 	}
 }
 
+/* IS-IS LSP: Argus 3.0.8's bytes for ISIS_level1_adjacency.pcap's first LSP
+ * (the sequence number little-endian, as x86 Argus leaves it). */
+static void test_roundtrip_isis(void **state)
+{
+	static const uint8_t argus_flow[44] = {
+		0x02, 0x01, 0x0a, 0x0b, 0x00, 0x00, 0x00, 0x12, 0xc2, 0x01, 0x29,
+		0x98, 0x00, 0x00, 0x01, 0x80, 0xc2, 0x00, 0x00, 0x14, 0x01, 0x00,
+		0x00, 0x00, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x00, 0x00, 0x09,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x63, 0x0b, 0x00, 0x00};
+	static const uint8_t src[6] = {0xc2, 0x01, 0x29, 0x98, 0x00, 0x00};
+	static const uint8_t dst[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x14};
+	struct argus_record rec, out;
+	uint8_t buf[ARGUS_ENCODE_MAX];
+	long n;
+
+	(void)state;
+	base_flow(&rec, ARGUS_KEY_ISIS, 0);
+	rec.key.proto = 18;
+	rec.key.sport = 1;
+	rec.key.ethertype = 0x630b;
+	memcpy(rec.key.saddr, src, 6);
+	memset(rec.key.saddr + 6, 0x22, 6);
+	memcpy(rec.key.daddr, dst, 6);
+	rec.key.daddr[9] = 9;
+	rec.dpkts = rec.dbytes = 0;
+	roundtrip(&rec, &out);
+	assert_records_equal(&rec, &out);
+	n = ops->encode(pstate, &rec, 0, buf, sizeof buf);
+	assert_true(n > 0);
+	assert_memory_equal(buf + 4 + 12, argus_flow, sizeof argus_flow);
+}
+
 static void test_roundtrip_arp(void **state)
 {
 	struct argus_record rec, out;
@@ -2340,6 +2372,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_icmp),
 		cmocka_unit_test(test_roundtrip_ether),
 		cmocka_unit_test(test_roundtrip_wlan),
+		cmocka_unit_test(test_roundtrip_isis),
 		cmocka_unit_test(test_roundtrip_arp),
 		cmocka_unit_test(test_roundtrip_misc),
 		cmocka_unit_test(test_roundtrip_ext),

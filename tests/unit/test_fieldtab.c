@@ -669,6 +669,31 @@ static void test_l2(void **st)
 	assert_string_equal(ra("daddr", &r), "Broadcast");
 	assert_string_equal(csv("daddr", &r), "ff:ff:ff:ff:ff:ff");
 
+	/* IS-IS (ISIS_level1_adjacency): as ra 3.0.8 prints them, but the
+	 * LSP sequence number in its true byte order */
+	flow(&r, 15, 1, 0, 4, 6056, 0, 0);
+	r.key.family = ARGUS_KEY_ISIS;
+	r.key.ethertype = 0xfddf;
+	memset(r.key.saddr + 6, 0x22, 6);
+	memset(r.key.daddr + 6, 0x22, 6);
+	r.key.daddr[12] = 0x01;
+	assert_string_equal(ra("proto", &r), "isis");
+	assert_string_equal(ra("saddr", &r), "2222.2222.2222");
+	assert_false(present("sport", &r));
+	assert_string_equal(ra("daddr", &r), "2222.2222.2222.01");
+	assert_string_equal(ra("dport", &r), "0xfddf");
+	assert_string_equal(ra("state", &r), "L1-IIH");
+	r.key.proto = 18;
+	memset(r.key.daddr + 6, 0, 7);
+	r.key.daddr[9] = 9;
+	assert_string_equal(ra("saddr", &r), "2222.2222.2222.00-00");
+	assert_string_equal(ra("daddr", &r), "0x00000009");
+	assert_string_equal(ra("state", &r), "L1-LSP");
+	r.key.proto = 25;
+	assert_string_equal(ra("saddr", &r), "2222.2222.2222.00");
+	assert_false(present("daddr", &r));
+	assert_string_equal(ra("state", &r), "L2-CSNP");
+
 	/* IPv6 (gso-ipv6) */
 	flow(&r, 6, 36539, 45393, 1, 7226, 0, 0);
 	r.key.family = ARGUS_KEY_IPV6;

@@ -17,6 +17,7 @@
 #include "core/conf.h"
 #include "core/dissect.h"
 #include "core/flowtable.h"
+#include "core/isis.h"
 #include "pktbuild.h"
 
 #define MAX_RECS 64
@@ -604,6 +605,196 @@ static void test_wlan_one_way(void **st)
 	argus_flowtable_free(ft);
 }
 
+/* ---- IS-IS (Argus keys each PDU; checksums are what Argus 3.0.8 wrote) ---- */
+
+/* An 802.3 frame to 01:80:c2:00:00:14 with LLC fe fe 03 and PDU; an
+ * optional 802.1Q tag; FILL bytes of 0xaa padding after it. */
+static size_t isis_frame(uint8_t *f, const uint8_t *src, int vlan, const uint8_t *pdu, size_t n,
+			 size_t fill)
+{
+	static const uint8_t isis_dst[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x14};
+	size_t o = 12;
+
+	memcpy(f, isis_dst, 6);
+	memcpy(f + 6, src, 6);
+	if (vlan) {
+		f[o++] = 0x81, f[o++] = 0x00, f[o++] = 0, f[o++] = (uint8_t)vlan;
+	}
+	f[o++] = (uint8_t)((n + 3) >> 8), f[o++] = (uint8_t)(n + 3);
+	f[o++] = 0xfe, f[o++] = 0xfe, f[o++] = 0x03;
+	memcpy(f + o, pdu, n);
+	memset(f + o + n, 0xaa, fill);
+	return o + n + fill;
+}
+
+static void isis_send(struct argus_flowtable *ft, int64_t t, const uint8_t *f, size_t cap,
+		      size_t wire)
+{
+	struct argus_packet pkt;
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)cap, (uint32_t)wire, t, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	argus_flowtable_packet(ft, ARGUS_DISSECT_NONIP, &pkt);
+}
+
+static const uint8_t isis_r1[6] = {0xc2, 0x01, 0x29, 0x98, 0x00, 0x00};
+
+/* ISIS_level1_adjacency.pcap, frame 1: an L1 LAN hello padded to 1514
+ * bytes with padding TLVs (8, 255 zero bytes). */
+static size_t isis_hello(uint8_t *f, uint8_t lan_last)
+{
+	static const uint8_t head[] = {
+		0x83, 0x1b, 0x01, 0x00, 0x0f, 0x01, 0x00, 0x00, 0x01, 0x22, 0x22, 0x22, 0x22,
+		0x22, 0x22, 0x00, 0x1e, 0x05, 0xd9, 0x40, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+		0x01, 0x81, 0x01, 0xcc, 0x01, 0x04, 0x03, 0x49, 0x00, 0x0a, 0x84, 0x04, 0x0a,
+		0x00, 0x0a, 0x02, 0xd3, 0x03, 0x00, 0x00, 0x00};
+	uint8_t pdu[1497];
+
+	memset(pdu, 0, sizeof pdu);
+	memcpy(pdu, head, sizeof head);
+	pdu[26] = lan_last;
+	for (size_t o = 47; o + 2 <= sizeof pdu; o += 257) {
+		pdu[o] = 8;
+		pdu[o + 1] = o + 257 <= sizeof pdu ? 0xff : 0xa3;
+	}
+	return isis_frame(f, isis_r1, 0, pdu, sizeof pdu, 0);
+}
+
+static void test_isis_hello_key(void **st)
+{
+	static const uint8_t sysid[6] = {0x22, 0x22, 0x22, 0x22, 0x22, 0x22};
+	static const uint8_t lanid[7] = {0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x01};
+	uint8_t f[1600];
+	size_t n = isis_hello(f, 0x01);
+	struct argus_flowtable *ft = new_table(0, 1000);
+	(void)st;
+
+	assert_int_equal(n, 1514);
+	isis_send(ft, SEC, f, n, n);
+	isis_send(ft, SEC + 1, f, n, n);
+	f[17 + 26] = 0x02; /* another LAN id: another flow */
+	isis_send(ft, SEC + 2, f, n, n);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 2);
+	assert_int_equal(recs[0].key.family, ARGUS_KEY_ISIS);
+	assert_int_equal(recs[0].key.proto, 15);
+	assert_int_equal(recs[0].key.sport, 1);
+	assert_int_equal(recs[0].key.ethertype, 0xfddf);
+	assert_memory_equal(recs[0].key.saddr, isis_r1, 6);
+	assert_memory_equal(recs[0].key.saddr + 6, sysid, 6);
+	assert_memory_equal(recs[0].key.daddr + 6, lanid, 7);
+	assert_int_equal(recs[0].spkts, 2);
+	assert_int_equal(recs[0].sbytes, 2 * 1514);
+	assert_int_equal(recs[0].dpkts, 0);
+	assert_int_equal(recs[1].key.daddr[12], 0x02);
+	assert_int_not_equal(recs[1].key.ethertype, 0xfddf);
+	argus_flowtable_free(ft);
+}
+
+/* ISIS_level1_adjacency.pcap, frame 9: an LSP keyed by LSP id, sequence
+ * number and its own checksum. */
+static void test_isis_lsp_key(void **st)
+{
+	static const uint8_t lsp[] = {
+		0x83, 0x1b, 0x01, 0x00, 0x12, 0x01, 0x00, 0x00, 0x00, 0x56, 0x04, 0xaf, 0x22, 0x22,
+		0x22, 0x22, 0x22, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0x63, 0x0b, 0x01, 0x01,
+		0x04, 0x03, 0x49, 0x00, 0x0a, 0x81, 0x01, 0xcc, 0x89, 0x02, 0x52, 0x32, 0x84, 0x04,
+		0xc0, 0xa8, 0x0a, 0x01, 0x80, 0x18, 0x0a, 0x80, 0x80, 0x80, 0x0a, 0x00, 0x0a, 0x00,
+		0xff, 0xff, 0xff, 0xfc, 0x0a, 0x80, 0x80, 0x80, 0xc0, 0xa8, 0x0a, 0x00, 0xff, 0xff,
+		0xff, 0x00, 0x02, 0x0c, 0x00, 0x0a, 0x80, 0x80, 0x80, 0x33, 0x33, 0x33, 0x33, 0x33,
+		0x33, 0x02};
+	static const uint8_t lspid[8] = {0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0, 0};
+	static const uint8_t seq[4] = {0, 0, 0, 9};
+	uint8_t f[128];
+	size_t n = isis_frame(f, isis_r1, 0, lsp, sizeof lsp, 0);
+	struct argus_packet pkt;
+	struct argus_flow_key k;
+	(void)st;
+
+	assert_int_equal(n, 103);
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)n, (uint32_t)n, SEC, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	assert_int_equal(k.proto, 18);
+	assert_int_equal(k.ethertype, 0x630b);
+	assert_memory_equal(k.saddr + 6, lspid, 8);
+	assert_memory_equal(k.daddr + 6, seq, 4);
+	/* the LSP's checksum is read from its header: a short capture keeps it */
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, 60, (uint32_t)n, SEC, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	assert_int_equal(k.ethertype, 0x630b);
+}
+
+/* Hand-made PDUs run through Debian's argus 3.0.8 for the checksums: a
+ * PSNP padded to 60 bytes (the padding counts), a hello in a VLAN. */
+static void test_isis_padding_and_vlan(void **st)
+{
+	static const uint8_t psnp[] = {
+		0x83, 0x11, 0x01, 0x00, 0x1a, 0x01, 0x00, 0x00, 0x00, 0x23, 0x33, 0x33,
+		0x33, 0x33, 0x33, 0x33, 0x00, 0x09, 0x10, 0x04, 0xaf, 0x22, 0x22, 0x22,
+		0x22, 0x22, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0x63, 0x0b};
+	static const uint8_t hello[] = {
+		0x83, 0x1b, 0x01, 0x00, 0x0f, 0x01, 0x00, 0x00, 0x01, 0x22, 0x22, 0x22, 0x22,
+		0x22, 0x22, 0x00, 0x1e, 0x00, 0x24, 0x40, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+		0x01, 0x81, 0x01, 0xcc, 0x01, 0x04, 0x03, 0x49, 0x00, 0x0a};
+	uint8_t f[128];
+	size_t n = isis_frame(f, isis_r1, 0, psnp, sizeof psnp, 8);
+	struct argus_packet pkt;
+	struct argus_flow_key k;
+	(void)st;
+
+	assert_int_equal(n, 60);
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)n, (uint32_t)n, SEC, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	assert_int_equal(k.proto, 26);
+	assert_int_equal(k.ethertype, 0xbfff);
+	assert_int_equal(k.saddr[6 + 6], 0x00);
+
+	n = isis_frame(f, isis_r1, 5, hello, sizeof hello, 0);
+	memset(f + n, 0, 80 - n); /* zero padding to 80 bytes */
+	n = 80;
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)n, (uint32_t)n, SEC, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	assert_int_equal(k.ethertype, 0xbd5f);
+	/* captured short of the sum's end: Argus writes 0 */
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, 70, (uint32_t)n, SEC, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	assert_int_equal(k.ethertype, 0);
+}
+
+/* What Argus does not key by PDU: a point-to-point hello or a bad version
+ * is an Ethernet flow of type 0x83 (ra: "isis"); ES-IS stays LLC. */
+static void test_isis_fallbacks(void **st)
+{
+	static const uint8_t mac3[6] = {2, 0, 0, 0, 0, 3};
+	uint8_t pdu[32], f[64];
+	size_t n;
+	struct argus_flowtable *ft = new_table(0, 1000);
+	(void)st;
+
+	memset(pdu, 0, sizeof pdu);
+	pdu[0] = 0x83, pdu[1] = 20, pdu[2] = 1, pdu[4] = 17, pdu[5] = 1; /* PTP hello */
+	n = isis_frame(f, mac1, 0, pdu, 28, 0);
+	isis_send(ft, SEC, f, n, n);
+	pdu[1] = 27, pdu[2] = 2, pdu[4] = 15; /* version 2 */
+	n = isis_frame(f, mac2, 0, pdu, 28, 0);
+	isis_send(ft, SEC, f, n, n);
+	pdu[0] = 0x82; /* ES-IS */
+	n = isis_frame(f, mac3, 0, pdu, 28, 0);
+	isis_send(ft, SEC, f, n, n);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(recs[i].key.family, ARGUS_KEY_ETHER);
+		assert_int_equal(recs[i].key.sport, 0xfe);
+		assert_int_equal(recs[i].key.ethertype, i < 2 ? 0x83 : 0);
+	}
+	argus_flowtable_free(ft);
+}
+
 /* ---- ICMP-style errors ---- */
 
 /* IP protocol 253 "errors": byte 0 is the type; type 3 quotes a UDP packet
@@ -1097,6 +1288,10 @@ int main(void)
 		cmocka_unit_test(test_ethertype_needs_abi_1_2),
 		cmocka_unit_test(test_llc_ports),
 		cmocka_unit_test(test_wlan_one_way),
+		cmocka_unit_test(test_isis_hello_key),
+		cmocka_unit_test(test_isis_lsp_key),
+		cmocka_unit_test(test_isis_padding_and_vlan),
+		cmocka_unit_test(test_isis_fallbacks),
 		cmocka_unit_test(test_related_key_maps_flow),
 		cmocka_unit_test(test_related_key_source_time),
 		cmocka_unit_test(test_start_time_whole_seconds),

@@ -69,6 +69,7 @@ enum argus_rafilter_op {
 	ARGUS_RAFILTER_OP_PRESENT,   /* record has any section of m[0] (ARGUS_HAS_*) */
 	ARGUS_RAFILTER_OP_ENCAPS,    /* all encapsulation bits m[0], per direction */
 	ARGUS_RAFILTER_OP_ETHERMCAST, /* group bit of the MAC, per direction */
+	ARGUS_RAFILTER_OP_ISIS,      /* IS-IS flow (by PDU, or Ethernet type 0x83) */
 };
 
 /* argus_rafilter_arg.field.absent0: a missing value counts as 0 on every

@@ -235,6 +235,9 @@ static uint16_t ethertype_of(const struct argus_record *rec)
 		return 0x86dd;
 	case ARGUS_KEY_ARP:
 		return rec->key.ethertype ? rec->key.ethertype : 0x0806;
+	case ARGUS_KEY_ISIS: /* its ethertype holds the checksum */
+	case ARGUS_KEY_WLAN:
+		return 0;
 	default:
 		return rec->key.ethertype;
 	}
@@ -256,6 +259,10 @@ static int test(const struct argus_rafilter_insn *in, const struct argus_record 
 		return (fam_bit(rec) & in->a.ip.fam_mask) && rec->key.proto == in->a.ip.proto;
 	case ARGUS_RAFILTER_OP_ARP:
 		return (rec->present & ARGUS_HAS_FLOW) && rec->key.family == ARGUS_KEY_ARP;
+	case ARGUS_RAFILTER_OP_ISIS:
+		return (rec->present & ARGUS_HAS_FLOW) &&
+		       (rec->key.family == ARGUS_KEY_ISIS ||
+			(rec->key.family == ARGUS_KEY_ETHER && rec->key.ethertype == 0x83));
 	case ARGUS_RAFILTER_OP_ETHERTYPE:
 		return (rec->present & ARGUS_HAS_FLOW) && ethertype_of(rec) == in->a.ethertype;
 	case ARGUS_RAFILTER_OP_SRCID:

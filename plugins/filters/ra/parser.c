@@ -137,6 +137,7 @@ static const struct kw keywords[] = {
 	{"ipv6", K_PROTOKW, ARGUS_RAFILTER_OP_FAMILY, 2, 0, 0, 0, NULL, NULL},
 	{"arp", K_PROTOKW, ARGUS_RAFILTER_OP_ARP, 0, 0, 0, 0, NULL, NULL},
 	{"rarp", K_PROTOKW, ARGUS_RAFILTER_OP_ARP, 0, 0, 0, 0, NULL, NULL},
+	{"isis", K_PROTOKW, ARGUS_RAFILTER_OP_ISIS, 0, 0, 0, 0, NULL, NULL},
 	{"host", K_HOST, 0, 0, 0, 0, 0, NULL, NULL},
 	{"net", K_NET, 0, 0, 0, 0, 0, NULL, NULL},
 	{"port", K_PORT, 0, 0, 0, 0, 0, NULL, NULL},

@@ -194,6 +194,28 @@ static int d_flow(struct dctx *c, unsigned st, unsigned q, const uint8_t *b, siz
 		memcpy(k->daddr, b, 6);
 		memcpy(k->saddr, b + 6, 6);
 		memcpy(k->saddr + 6, b + 12, 6); /* BSSID; the SSID is not kept */
+	} else if (form == AB_FLOW_CLASSIC && atype == AB_ADDR_ISIS) {
+		uint32_t type;
+
+		if (n < AB_ISIS_FLOW_WORDS * 4 - 4)
+			return too_short(c, "FLOW", n);
+		type = ab_get32(b);
+		k->family = ARGUS_KEY_ISIS;
+		k->proto = type > 0xff ? 0 : (uint8_t)type;
+		memcpy(k->saddr, b + 4, 6);
+		memcpy(k->daddr, b + 10, 6);
+		k->sport = b[16];
+		if (AB_ISIS_IS_HELLO(type)) {
+			memcpy(k->saddr + 6, b + 20, 6);
+			memcpy(k->daddr + 6, b + 26, 7);
+		} else if (AB_ISIS_IS_LSP(type)) {
+			memcpy(k->saddr + 6, b + 20, 8);
+			for (int i = 0; i < 4; i++)
+				k->daddr[9 - i] = b[28 + i];
+		} else {
+			memcpy(k->saddr + 6, b + 20, 7);
+		}
+		k->ethertype = ab_get16(b + 36);
 	} else if (form == AB_FLOW_CLASSIC && atype == AB_ADDR_ARP) {
 		/* old layout: sender IP, target IP, hardware address */
 		if (n < 8)

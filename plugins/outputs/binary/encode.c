@@ -223,6 +223,25 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 		memset(b + 18, 0, AB_WLAN_FLOW_WORDS * 4 - 4 - 18);
 		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC, AB_ADDR_WLAN, AB_WLAN_FLOW_WORDS);
 		return p + AB_WLAN_FLOW_WORDS * 4;
+	case ARGUS_KEY_ISIS:
+		memset(b, 0, AB_ISIS_FLOW_WORDS * 4 - 4);
+		ab_put32(b, k->proto);
+		memcpy(b + 4, k->saddr, 6);
+		memcpy(b + 10, k->daddr, 6);
+		b[16] = (uint8_t)k->sport;
+		if (AB_ISIS_IS_HELLO(k->proto)) {
+			memcpy(b + 20, k->saddr + 6, 6);
+			memcpy(b + 26, k->daddr + 6, 7);
+		} else if (AB_ISIS_IS_LSP(k->proto)) {
+			memcpy(b + 20, k->saddr + 6, 8);
+			for (int i = 0; i < 4; i++)
+				b[28 + i] = k->daddr[9 - i];
+		} else {
+			memcpy(b + 20, k->saddr + 6, 7);
+		}
+		ab_put16(b + 36, k->ethertype);
+		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC, AB_ADDR_ISIS, AB_ISIS_FLOW_WORDS);
+		return p + AB_ISIS_FLOW_WORDS * 4;
 	default:
 		return p;
 	}

@@ -67,6 +67,14 @@
 /* WLAN key: receiver, transmitter, BSSID, then Argus's SSID field (34
  * bytes; we keep no SSID and write zeros) */
 #define AB_WLAN_FLOW_WORDS 14u
+/* IS-IS key (struct ArgusIsisFlow): PDU type (32 bits), source and
+ * destination MACs, version, 3 pad bytes, 16 bytes of ids (hello: system
+ * id, LAN id; LSP: LSP id, then the sequence number little-endian as x86
+ * Argus leaves it; SNP: source id), the checksum (16 bits) and 2 pad bytes */
+#define AB_ADDR_ISIS 0x0au
+#define AB_ISIS_FLOW_WORDS 11u
+#define AB_ISIS_IS_HELLO(t) ((t) == 15 || (t) == 16)
+#define AB_ISIS_IS_LSP(t) ((t) == 18 || (t) == 20)
 #define AB_ADDR_FRAG 0x80u
 
 /* TIME subtypes and qualifiers. */
