@@ -611,6 +611,16 @@ static res_t dissect_type(uint16_t type, const uint8_t *p, uint32_t len, struct 
 	return try_tunnel(pkt, depth);
 }
 
+#define ISL_HEADER_LEN 26u
+
+/* An ISL frame: to 01:00:0c:00:00:0x with frame type 0 (Ethernet) in the
+ * high nibble of the address's last byte, and room for the inner header. */
+static int is_isl(const uint8_t *p, uint32_t len, const struct argus_packet *pkt)
+{
+	return !(pkt->encaps & ARGUS_ENCAPS_ISL) && len >= ISL_HEADER_LEN + 14 && p[0] == 0x01 &&
+	       p[1] == 0x00 && p[2] == 0x0c && p[3] == 0x00 && p[4] == 0x00 && (p[5] >> 4) == 0;
+}
+
 static res_t dissect_ether(const uint8_t *p, uint32_t len, struct argus_packet *pkt, unsigned depth)
 {
 	uint32_t off = 14;
@@ -634,6 +644,12 @@ static res_t dissect_ether(const uint8_t *p, uint32_t len, struct argus_packet *
 		pkt->encaps |= ARGUS_ENCAPS_8021Q;
 		type = rd16(p + off + 2);
 		off += 4;
+	}
+	if (type <= 1500 && off == 14 && is_isl(p, len, pkt)) {
+		/* Cisco ISL: a 26-byte header before the tagged Ethernet frame,
+		 * whose addresses key the flow; Argus reads one level of it */
+		pkt->encaps |= ARGUS_ENCAPS_ISL;
+		return dissect_ether(p + ISL_HEADER_LEN, len - ISL_HEADER_LEN, pkt, depth);
 	}
 	if (type <= 1500) {
 		/* 802.3 length: an LLC frame (STP, CDP, ...); the length drops the padding */

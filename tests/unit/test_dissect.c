@@ -416,6 +416,38 @@ static void test_llc_and_snap(void **st)
 	assert_false(pkt.encaps & ARGUS_ENCAPS_LLC);
 }
 
+/* Cisco ISL (DTP.pcap): a 26-byte header to 01:00:0c:00:00:xx before the
+ * tagged frame, which is the one keyed; Argus opens one level of it. */
+static void test_isl(void **st)
+{
+	static const uint8_t isl_dst[6] = {0x01, 0x00, 0x0c, 0x00, 0x00, 0x00};
+	static const uint8_t cdp_dst[6] = {0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc};
+	uint8_t f[128];
+	struct argus_packet pkt;
+	size_t o = pb_ether(f, isl_dst, mac_a, -1, 76), in;
+	(void)st;
+
+	memset(f + o, 0, sizeof f - o);
+	f[o] = 0xaa, f[o + 1] = 0xaa, f[o + 2] = 0x03; /* then HSA, VLAN, index */
+	in = pb_ether(f + 26, cdp_dst, mac_b, -1, 38);
+	pb_snap(f + 26 + in, 0x00000c, 0x2004);
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, 90, 90, 0, &pkt), ARGUS_DISSECT_NONIP);
+	assert_true(pkt.encaps & ARGUS_ENCAPS_ISL);
+	assert_memory_equal(pkt.eth_dst, cdp_dst, 6);
+	assert_memory_equal(pkt.eth_src, mac_b, 6);
+	assert_int_equal(pkt.llc_dsap, 0xaa);
+	assert_int_equal(pkt.wirelen, 90); /* the whole frame counts */
+	/* another ISL frame type (high nibble of byte 5) is left as it is */
+	f[5] = 0x10;
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, 90, 90, 0, &pkt), ARGUS_DISSECT_NONIP);
+	assert_false(pkt.encaps & ARGUS_ENCAPS_ISL);
+	assert_memory_equal(pkt.eth_src, mac_a, 6);
+	/* ... and so is one too short for the inner header */
+	f[5] = 0x00;
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, 39, 39, 0, &pkt), ARGUS_DISSECT_NONIP);
+	assert_false(pkt.encaps & ARGUS_ENCAPS_ISL);
+}
+
 static void test_nonip_payload(void **st)
 {
 	uint8_t f[64];
@@ -1062,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_ah_skipped),
 		cmocka_unit_test(test_ipv6_mobility_is_the_protocol),
 		cmocka_unit_test(test_llc_and_snap),
+		cmocka_unit_test(test_isl),
 		cmocka_unit_test(test_nonip_payload),
 		cmocka_unit_test(test_mpls),
 		cmocka_unit_test(test_pppoe),
