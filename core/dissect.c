@@ -53,6 +53,9 @@
 #ifndef DLT_JUNIPER_ETHER
 #define DLT_JUNIPER_ETHER 178
 #endif
+#ifndef DLT_IPNET
+#define DLT_IPNET 226
+#endif
 
 typedef enum argus_dissect_result res_t;
 
@@ -81,6 +84,9 @@ int argus_dissect_link_supported(int dlt)
 	case DLT_JUNIPER_ETHER:
 	case DLT_IEEE802_11:
 	case DLT_IEEE802_11_RADIO:
+	case DLT_IPNET:
+	case DLT_ATM_RFC1483:
+	case DLT_ATM_CLIP:
 		return 1;
 	default:
 		return 0;
@@ -822,6 +828,41 @@ static res_t strip_link(res_t r, uint32_t hlen, struct argus_packet *pkt)
 	return r;
 }
 
+/* Solaris ipnet: a 24-byte pseudo-header (version, address family, ...)
+ * before an IP packet; not on the wire, so not counted. */
+#define IPNET_HEADER_LEN 24u
+#define IPNET_AF_INET 2
+#define IPNET_AF_INET6 26
+
+static res_t dissect_ipnet(const uint8_t *data, uint32_t caplen, struct argus_packet *pkt)
+{
+	uint16_t type;
+
+	if (caplen < IPNET_HEADER_LEN)
+		return ARGUS_DISSECT_MALFORMED;
+	if (data[1] == IPNET_AF_INET)
+		type = ETHERTYPE_IPV4;
+	else if (data[1] == IPNET_AF_INET6)
+		type = ETHERTYPE_IPV6;
+	else
+		return ARGUS_DISSECT_MALFORMED;
+	pkt->l2 = data;
+	return strip_link(dissect_type(type, data + IPNET_HEADER_LEN, caplen - IPNET_HEADER_LEN, pkt, 0),
+			  IPNET_HEADER_LEN, pkt);
+}
+
+/* RFC 1483 / Linux CLIP over ATM: the AAL5 payload starts with LLC/SNAP.
+ * Only IP makes a flow: there are no MAC addresses to key anything else. */
+static res_t dissect_atm_llc(const uint8_t *data, uint32_t caplen, struct argus_packet *pkt)
+{
+	res_t r;
+
+	pkt->l2 = data;
+	pkt->encaps |= ARGUS_ENCAPS_ATM;
+	r = dissect_llc(data, caplen, caplen, pkt, 0);
+	return r == ARGUS_DISSECT_IP ? r : ARGUS_DISSECT_MALFORMED;
+}
+
 static res_t dissect_chdlc(const uint8_t *data, uint32_t caplen, struct argus_packet *pkt)
 {
 	if (caplen < 4)
@@ -918,6 +959,11 @@ enum argus_dissect_result argus_dissect(int dlt, const uint8_t *data, uint32_t c
 			return hl + 4 <= caplen ? dissect_ip_nibble(data + hl + 4, caplen - hl - 4, pkt, 0)
 						: ARGUS_DISSECT_MALFORMED;
 		return dissect_ether(data + hl, caplen - hl, pkt, 0);
+	case DLT_IPNET:
+		return dissect_ipnet(data, caplen, pkt);
+	case DLT_ATM_RFC1483:
+	case DLT_ATM_CLIP:
+		return dissect_atm_llc(data, caplen, pkt);
 	case DLT_IEEE802_11:
 		return dissect_80211(data, caplen, 0, pkt);
 	case DLT_IEEE802_11_RADIO:

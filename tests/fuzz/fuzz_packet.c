@@ -77,6 +77,9 @@
 #ifndef DLT_JUNIPER_ETHER
 #define DLT_JUNIPER_ETHER 178
 #endif
+#ifndef DLT_IPNET
+#define DLT_IPNET 226
+#endif
 
 const struct argus_plugin *tcp_LTX_argus_plugin_entry(void);
 const struct argus_plugin *udp_LTX_argus_plugin_entry(void);
@@ -90,9 +93,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SEC 1000000LL
 #define BASE_TIME_US (1700000000LL * SEC)
 
-/* Index = low nibble of byte 0. */
+/* Index = low nibble of byte 0.  DLT_IPV4, DLT_IPV6 and DLT_ATM_CLIP take
+ * the paths of DLT_RAW and DLT_ATM_RFC1483, so they have no slot. */
 static const int links[16] = {
-	DLT_EN10MB,   DLT_RAW,    DLT_IPV4,       DLT_IPV6,      DLT_NULL,   DLT_LOOP,
+	DLT_EN10MB,   DLT_RAW,    DLT_IPNET,      DLT_ATM_RFC1483, DLT_NULL, DLT_LOOP,
 	DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_PPP,   DLT_PPP_SERIAL, DLT_PPP_ETHER, DLT_C_HDLC,
 	DLT_SLIP,     DLT_JUNIPER_ETHER, DLT_IEEE802_11_RADIO, DLT_IEEE802_11,
 };

@@ -79,6 +79,8 @@ seed chdlc-slarp chdlc-slarp.pcap --opts 0x00 --hi 0x00
 seed slip-ipv6 cve2015-0261-ipv6.pcap --opts 0x00 --hi 0x80
 seed slip-bad slip-bad-direction.pcap --opts 0x01 --hi 0x80
 seed juniper-ether isis_poi.pcap --opts 0x01 --hi 0x80
+seed ipnet-icmp e1000g.pcap --opts 0x03 --hi 0x80
+seed atm-llc llc-xid-heapoverflow.pcap --opts 0x00 --hi 0x80
 seed juniper-overflow juniper_header-heapoverflow.pcap --opts 0x00 --hi 0x80
 
 # 802.11: radiotap, management frames, plain 802.11

@@ -22,8 +22,11 @@ import sys
 LINKS = {
     1: 0,     # ETHERNET -> DLT_EN10MB
     101: 1,   # RAW -> DLT_RAW
-    228: 2,   # IPV4
-    229: 3,   # IPV6
+    228: 1,   # IPV4: the dissector reads it as RAW (by the version nibble)
+    229: 1,   # IPV6: likewise
+    226: 2,   # IPNET (Solaris)
+    100: 3,   # ATM_RFC1483 (LLC/SNAP)
+    106: 3,   # ATM_CLIP: read as ATM_RFC1483
     0: 4,     # NULL
     108: 5,   # LOOP
     113: 6,   # LINUX_SLL

@@ -171,6 +171,32 @@ static void test_other_links(void **st)
 	assert_true(argus_dissect_link_supported(DLT_C_HDLC));
 	assert_true(argus_dissect_link_supported(DLT_SLIP));
 	assert_true(argus_dissect_link_supported(DLT_JUNIPER_ETHER));
+	/* Solaris ipnet (e1000g.pcap): family 2 or 26 at byte 1, 24-byte
+	 * pseudo-header left out of bytes */
+	memset(f, 0, sizeof f);
+	f[0] = 1, f[1] = 2;
+	n = 24 + pb_udp4(f + 24, IP4(1, 1, 1, 1), IP4(2, 2, 2, 2), 1, 2, 0);
+	assert_int_equal(argus_dissect(226, f, (uint32_t)n, (uint32_t)n, 0, &pkt), ARGUS_DISSECT_IP);
+	assert_int_equal(pkt.proto, 17);
+	assert_int_equal(pkt.wirelen, n - 24);
+	f[1] = 7;
+	assert_int_equal(argus_dissect(226, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_MALFORMED);
+	assert_int_equal(argus_dissect(226, f, 20, 20, 0, &pkt), ARGUS_DISSECT_MALFORMED);
+	/* RFC 1483 and CLIP: LLC/SNAP then IP; anything else has no key */
+	memset(f, 0, sizeof f);
+	pb_snap(f, 0, 0x0800);
+	n = 8 + pb_udp4(f + 8, IP4(1, 1, 1, 1), IP4(2, 2, 2, 2), 1, 2, 0);
+	assert_int_equal(argus_dissect(DLT_ATM_RFC1483, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_IP);
+	assert_true(pkt.encaps & ARGUS_ENCAPS_ATM);
+	assert_int_equal(pkt.wirelen, n);
+	assert_int_equal(argus_dissect(DLT_ATM_CLIP, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_IP);
+	pb_llc(f, 0x42, 0x42, 0x03);
+	assert_int_equal(argus_dissect(DLT_ATM_RFC1483, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_MALFORMED);
+	assert_int_equal(argus_dissect(DLT_ATM_CLIP, f, 1, 1, 0, &pkt), ARGUS_DISSECT_MALFORMED);
 }
 
 /* ---- IP fields as Argus 3.0.8 holds them ---- */
