@@ -742,6 +742,71 @@ static uint32_t wlan_header_len(uint16_t fc)
 /* An 802.11 frame.  Data frames whose LLC/SNAP header carries IP or ARP
  * are those flows, as Argus makes them; every other frame is a one-way
  * WLAN flow of its addresses (what the frame does not have is zero). */
+/* The SSID of an association, probe or beacon frame, found as Argus finds
+ * it: after the subtype's fixed fields, walking SSID, challenge, rates, DS,
+ * CF and TIM elements up to the first other one; an SSID too long or cut
+ * short by the capture is none. */
+static void wlan_ssid(const uint8_t *body, uint32_t blen, unsigned subtype,
+		      struct argus_packet *pkt)
+{
+	uint32_t off;
+
+	switch (subtype) {
+	case 0: /* association request: capabilities, listen interval */
+		off = 4;
+		break;
+	case 1: /* (re)association response: capabilities, status, AID */
+	case 3:
+		off = 6;
+		break;
+	case 2: /* reassociation request: ..., current AP (Argus: 4) */
+		off = 10;
+		break;
+	case 4: /* probe request */
+		off = 0;
+		break;
+	case 5: /* probe response, beacon: timestamp, interval, capabilities */
+	case 8:
+		off = 12;
+		break;
+	default:
+		return;
+	}
+	while (off + 2 <= blen) {
+		uint32_t elen = body[off + 1];
+		switch (body[off]) {
+		case 0: /* SSID */
+			if (elen > ARGUS_WLAN_SSID_MAX || off + 2 + elen > blen)
+				return;
+			pkt->wlan_ssid = elen ? body + off + 2 : NULL;
+			pkt->wlan_ssid_len = (uint8_t)elen;
+			off += 2 + elen;
+			break;
+		case 16: /* challenge text */
+			if (elen > 253)
+				return;
+			off += 2 + elen;
+			break;
+		case 1: /* rates */
+			if (elen > 16)
+				return;
+			off += 2 + elen;
+			break;
+		case 3: /* DS parameter set: Argus takes 3 bytes whatever its length */
+			off += 3;
+			break;
+		case 4: /* CF parameter set */
+			off += 8;
+			break;
+		case 5: /* TIM */
+			off += 5 + (elen > 3 ? elen - 3 : 0);
+			break;
+		default:
+			return;
+		}
+	}
+}
+
 static res_t dissect_80211(const uint8_t *p, uint32_t len, int datapad, struct argus_packet *pkt)
 {
 	uint16_t fc;
@@ -790,6 +855,8 @@ static res_t dissect_80211(const uint8_t *p, uint32_t len, int datapad, struct a
 		hl = len;
 	pkt->l3 = p + hl;
 	pkt->l3_len = len - hl;
+	if (((fc >> 2) & 3u) == WLAN_TYPE_MGMT)
+		wlan_ssid(pkt->l3, pkt->l3_len, (fc >> 4) & 0xfu, pkt);
 	return ARGUS_DISSECT_NONIP;
 }
 

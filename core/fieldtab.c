@@ -994,6 +994,43 @@ static int get_dmac(const struct argus_record *r, struct argus_value *v)
 	return !is_mar(r) && has(r, ARGUS_HAS_MAC) ? put_mac(v, r->dmac) : absent(v);
 }
 
+static int is_wlan(const struct argus_record *r)
+{
+	return !is_mar(r) && has(r, ARGUS_HAS_FLOW) && r->key.family == ARGUS_KEY_WLAN;
+}
+
+/* 802.11: the SSID keyed (printable bytes as they are, others as \xHH)
+ * and the BSSID. */
+static int get_ssid(const struct argus_record *r, struct argus_value *v)
+{
+	char buf[4 * ARGUS_WLAN_SSID_MAX + 1];
+	size_t o = 0;
+
+	if (!is_wlan(r) || !r->wlan_ssid_len)
+		return absent(v);
+	for (size_t i = 0; i < r->wlan_ssid_len && i < ARGUS_WLAN_SSID_MAX; i++) {
+		unsigned char c = (unsigned char)r->wlan_ssid[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return put_string(v, buf);
+}
+
+/* as ra 3.0.8 prints it: always in hex (no "Broadcast") */
+static int get_bssid(const struct argus_record *r, struct argus_value *v)
+{
+	const uint8_t *b = r->key.saddr + 6;
+	char buf[18];
+
+	if (!is_wlan(r))
+		return absent(v);
+	snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+	return put_string(v, buf);
+}
+
 static int vlan(const struct argus_record *r, int dst)
 {
 	return !is_mar(r) && has(r, ARGUS_HAS_VLAN) && (r->vlan_valid & (dst ? 0x02 : 0x01));
@@ -1532,6 +1569,8 @@ static const struct argus_field builtin[] = {
 	{"dport", "Dport", T_U, 6, PORT, get_dport, "destination port (ICMP: identifier)"},
 	{"smac", "SrcMac", T_MAC, 18, 0, get_smac, "source MAC address"},
 	{"dmac", "DstMac", T_MAC, 18, 0, get_dmac, "destination MAC address"},
+	{"ssid", "Ssid", T_S, 9, 0, get_ssid, "802.11 SSID (wlan flows)"},
+	{"bssid", "Bssid", T_S, 18, 0, get_bssid, "802.11 BSSID (wlan flows)"},
 	{"stos", "sTos", T_U, 5, 0, get_stos, "source IP TOS byte"},
 	{"dtos", "dTos", T_U, 5, 0, get_dtos, "destination IP TOS byte"},
 	{"sdsb", "sDSb", T_S, 5, 0, get_sdsb, "source DiffServ code point"},

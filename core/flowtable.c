@@ -201,6 +201,10 @@ static inline void *flow_state(struct flow *f)
 	return (uint8_t *)f + ((sizeof(struct flow) + 7) & ~(size_t)7);
 }
 
+/* A WLAN flow has no decoder: its decoder state area holds its SSID, a
+ * length byte and the bytes (the area is at least WLAN_STATE_MIN). */
+#define WLAN_STATE_MIN ((1 + ARGUS_WLAN_SSID_MAX + 7) & ~(size_t)7)
+
 static inline void *app_state(const struct argus_flowtable *ft, struct flow *f)
 {
 	return (uint8_t *)f + ft->app_state_off;
@@ -556,6 +560,10 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 		d->ops->fill_record(d->state, flow_state(f), rec);
 	} else if (f->key.family == ARGUS_KEY_IPV4 || f->key.family == ARGUS_KEY_IPV6) {
 		rec->present |= ARGUS_HAS_NET;
+	} else if (f->key.family == ARGUS_KEY_WLAN) {
+		const uint8_t *ssid = flow_state(f);
+		rec->wlan_ssid_len = ssid[0];
+		memcpy(rec->wlan_ssid, ssid + 1, ssid[0]);
 	}
 	if (f->app) {
 		const struct decoder_slot *a = &ft->decoders[f->app - 1];
@@ -1059,6 +1067,8 @@ static void ether_key(const struct argus_packet *pkt, struct argus_flow_key *k)
 		memcpy(k->daddr, pkt->eth_dst, 6);
 		if (pkt->wlan_bssid)
 			memcpy(k->saddr + 6, pkt->wlan_bssid, 6);
+		if (pkt->wlan_ssid)
+			argus_wlan_ssid_key(pkt->wlan_ssid, pkt->wlan_ssid_len, k->daddr + 6);
 		return;
 	}
 	if ((pkt->flags & ARGUS_PKT_OSI) && argus_isis_key(pkt, k) == 0)
@@ -1190,6 +1200,11 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 			goto done;
 		}
 		dir = ARGUS_DIR_SRC;
+		if (k.family == ARGUS_KEY_WLAN && pkt->wlan_ssid) {
+			uint8_t *ssid = flow_state(flow_at(ft, idx));
+			ssid[0] = pkt->wlan_ssid_len;
+			memcpy(ssid + 1, pkt->wlan_ssid, pkt->wlan_ssid_len);
+		}
 		if (!decoder && (pkt->flags & ARGUS_PKT_FRAGMENT) &&
 		    !(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT))
 			flow_at(ft, idx)->flags |= ARGUS_FLAG_FRAG_ONLY;
@@ -1267,7 +1282,9 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 	ft->class_timeout_us[CLASS_NONIP] = (int64_t)cfg->nonip_timeout_s * SEC;
 	ft->class_timeout_us[CLASS_IGMP] = (int64_t)cfg->igmp_timeout_s * SEC;
 	ft->class_timeout_us[CLASS_ENDED] = ENDED_TIMEOUT_US;
-	ft->flow_size = ft->app_state_off = (sizeof(struct flow) + 7) & ~(size_t)7;
+	ft->state_size = WLAN_STATE_MIN;
+	ft->app_state_off = ((sizeof(struct flow) + 7) & ~(size_t)7) + ft->state_size;
+	ft->flow_size = ft->app_state_off;
 	argus_fm_setup(&ft->fm, cfg->want_jitter, cfg->want_psize,
 		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
 		       cfg->status_interval_s);

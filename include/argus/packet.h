@@ -82,6 +82,10 @@ struct argus_packet {
 	 * 802.3 LLC frames: the bytes captured from l3 to the end of the
 	 * frame, its padding included (l3_len stops at the 802.3 length). */
 	uint32_t l3_frame_caplen;
+	/* 802.11 association, probe and beacon frames: the SSID element's
+	 * bytes (wlan_ssid_len of them, at most 32), or NULL. */
+	const uint8_t *wlan_ssid;
+	uint8_t wlan_ssid_len;
 };
 
 #ifdef __cplusplus

@@ -65,7 +65,9 @@ enum argus_key_family {
 	ARGUS_KEY_WLAN = 8,  /* ABI 1.4: an 802.11 frame not carrying IP or ARP:
 			      * saddr[0..5] the transmitter (address 2),
 			      * daddr[0..5] the receiver (address 1),
-			      * saddr[6..11] the BSSID (address 3); one way only */
+			      * saddr[6..11] the BSSID (address 3); one way only;
+			      * ABI 1.5: daddr[6..13] argus_wlan_ssid_key() of
+			      * the SSID (the record's wlan_ssid) */
 	ARGUS_KEY_ISIS = 10, /* ABI 1.5: an IS-IS PDU keyed as Argus keys it
 			      * (hello, LSP, CSNP, PSNP); one way only; the
 			      * layout is below the key structure */
@@ -263,6 +265,7 @@ struct argus_jitter {
 
 #define ARGUS_MPLS_MAX 4
 #define ARGUS_USERDATA_MAX 256
+#define ARGUS_WLAN_SSID_MAX 32 /* bytes of an 802.11 SSID */
 
 /* Plugin data carried with a record (rec->ext, ext_len bytes): entries of
  *   1 byte name length N, N bytes of the plugin's name,
@@ -317,7 +320,25 @@ struct argus_record {
 	uint32_t smpls[ARGUS_MPLS_MAX], dmpls[ARGUS_MPLS_MAX];
 	uint16_t suser_len, duser_len;  /* bytes in suser/duser, ARGUS_HAS_USERDATA */
 	uint8_t suser[ARGUS_USERDATA_MAX], duser[ARGUS_USERDATA_MAX];
+
+	/* ---- ABI 1.5 ----
+	 * WLAN flows: the SSID Argus keys association, probe and beacon frames
+	 * by, NUL-terminated ("" for none; it may hold other NULs). */
+	uint8_t wlan_ssid_len;
+	char wlan_ssid[ARGUS_WLAN_SSID_MAX + 1];
 };
+
+/* The 8 bytes an SSID puts in a WLAN key (daddr[6..13]): its FNV-1a 64-bit
+ * hash, big-endian; zeros for no SSID. */
+static inline void argus_wlan_ssid_key(const uint8_t *ssid, size_t len, uint8_t out[8])
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ ssid[i]) * 0x100000001b3u;
+	for (int i = 0; i < 8; i++)
+		out[i] = (uint8_t)(len ? h >> (56 - 8 * i) : 0);
+}
 
 /* Encapsulation bits (Argus ENCAPS DSR). */
 #define ARGUS_ENCAPS_MPLS 0x0001u

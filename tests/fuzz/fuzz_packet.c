@@ -254,8 +254,10 @@ static void check_record(const struct argus_record *rec)
 		break;
 	case ARGUS_KEY_WLAN:
 		if (k->proto || k->ethertype || k->sport || k->dport || !all_zero(k->saddr + 12, 4) ||
-		    !all_zero(k->daddr + 6, 10))
-			fail("a WLAN key with more than its three addresses", NULL);
+		    !all_zero(k->daddr + 14, 2))
+			fail("a WLAN key with more than its three addresses and SSID", NULL);
+		if (rec->wlan_ssid_len > ARGUS_WLAN_SSID_MAX)
+			fail("a WLAN record with an SSID over 32 bytes", NULL);
 		break;
 	case ARGUS_KEY_ISIS:
 		if (k->sport != 1 || k->dport || !all_zero(k->saddr + 14, 2) ||

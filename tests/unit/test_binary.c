@@ -499,6 +499,14 @@ static void test_roundtrip_wlan(void **state)
 	rec.dpkts = rec.dbytes = 0;
 	roundtrip(&rec, &out);
 	assert_records_equal(&rec, &out);
+	/* with an SSID: Argus's 34-byte field, the key's hash */
+	memcpy(rec.wlan_ssid, "omus", 4);
+	rec.wlan_ssid_len = 4;
+	argus_wlan_ssid_key((const uint8_t *)"omus", 4, rec.key.daddr + 6);
+	roundtrip(&rec, &out);
+	assert_records_equal(&rec, &out);
+	assert_string_equal(out.wlan_ssid, "omus");
+	assert_int_equal(out.wlan_ssid_len, 4);
 	n = ops->encode(pstate, &rec, 0, buf, sizeof buf);
 	assert_true(n > 0);
 	{
@@ -510,6 +518,7 @@ static void test_roundtrip_wlan(void **state)
 		assert_memory_equal(flow + 4, mac_b, 6);
 		assert_memory_equal(flow + 10, mac_a, 6);
 		assert_memory_equal(flow + 16, bssid, 6);
+		assert_memory_equal(flow + 22, "omus\0\0", 6);
 	}
 }
 

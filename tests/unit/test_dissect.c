@@ -228,6 +228,7 @@ static size_t pb_80211(uint8_t *p, uint16_t fc, const uint8_t *a1, const uint8_t
 }
 
 static const uint8_t bssid[6] = {0x02, 0, 0, 0, 0, 0x99};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static void test_80211(void **st)
 {
@@ -308,6 +309,66 @@ static void test_80211(void **st)
 	assert_int_equal(argus_dissect(DLT_IEEE802_11_RADIO, f, 40, 40, 0, &pkt),
 			 ARGUS_DISSECT_MALFORMED);
 	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, 1, 1, 0, &pkt), ARGUS_DISSECT_MALFORMED);
+}
+
+/* The SSID Argus keys association, probe and beacon frames by: after the
+ * subtype's fixed fields, walking the elements Argus knows. */
+static void test_80211_ssid(void **st)
+{
+	static const uint8_t beacon_body[] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0x64, 0x00, 0x01, 0x04, /* timestamp, interval, caps */
+		0, 4, 'o', 'm', 'u', 's',			    /* SSID */
+		1, 2, 0x82, 0x84};				    /* rates */
+	uint8_t f[128];
+	struct argus_packet pkt;
+	size_t n;
+	(void)st;
+
+	n = pb_80211(f, 0x0080, bcast, mac_a, bssid); /* beacon */
+	memcpy(f + n, beacon_body, sizeof beacon_body);
+	n += sizeof beacon_body;
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(pkt.wlan_ssid_len, 4);
+	assert_memory_equal(pkt.wlan_ssid, "omus", 4);
+	/* a probe request: the SSID comes first, here after rates */
+	n = pb_80211(f, 0x0040, bcast, mac_a, bcast);
+	memcpy(f + n, beacon_body + 18, 4);
+	memcpy(f + n + 4, beacon_body + 12, 6);
+	n += 10;
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n, (uint32_t)n, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(pkt.wlan_ssid_len, 4);
+	/* an empty (wildcard) SSID is none */
+	f[n - 5] = 0;
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n - 4, (uint32_t)n - 4, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_null(pkt.wlan_ssid);
+	assert_int_equal(pkt.wlan_ssid_len, 0);
+	/* cut short by the capture, or longer than 32 bytes: none */
+	n = pb_80211(f, 0x0080, bcast, mac_a, bssid);
+	memcpy(f + n, beacon_body, sizeof beacon_body);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n + 16, (uint32_t)n + 40, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_null(pkt.wlan_ssid);
+	f[n + 13] = 33;
+	memset(f + n + 14, 'x', 33);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n + 47, (uint32_t)n + 47, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_null(pkt.wlan_ssid);
+	/* a deauthentication frame has none; an element Argus does not know
+	 * ends the walk */
+	n = pb_80211(f, 0x00c0, mac_b, mac_a, bssid);
+	memcpy(f + n, beacon_body + 12, 6);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n + 6, (uint32_t)n + 6, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_null(pkt.wlan_ssid);
+	n = pb_80211(f, 0x0040, bcast, mac_a, bcast);
+	f[n] = 221, f[n + 1] = 0; /* vendor specific */
+	memcpy(f + n + 2, beacon_body + 12, 6);
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n + 8, (uint32_t)n + 8, 0, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_null(pkt.wlan_ssid);
 }
 
 static void test_ipid_argus_order(void **st)
@@ -1115,6 +1176,7 @@ int main(void)
 		cmocka_unit_test(test_non_ip),
 		cmocka_unit_test(test_other_links),
 		cmocka_unit_test(test_80211),
+		cmocka_unit_test(test_80211_ssid),
 		cmocka_unit_test(test_ipid_argus_order),
 		cmocka_unit_test(test_ipv6_tos_as_argus),
 		cmocka_unit_test(test_ipv4_ah_skipped),

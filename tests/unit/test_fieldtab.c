@@ -669,6 +669,20 @@ static void test_l2(void **st)
 	assert_string_equal(ra("daddr", &r), "Broadcast");
 	assert_string_equal(csv("daddr", &r), "ff:ff:ff:ff:ff:ff");
 
+	/* 802.11 (ieee802.11_exthdr): SSID and BSSID */
+	flow(&r, 0, 0, 0, 1, 100, 0, 0);
+	r.key.family = ARGUS_KEY_WLAN;
+	memset(r.key.saddr + 6, 0xff, 6);
+	memcpy(r.wlan_ssid, "omus\x01", 5);
+	r.wlan_ssid_len = 5;
+	assert_string_equal(ra("proto", &r), "wlan");
+	assert_string_equal(csv("ssid", &r), "omus\\x01");
+	assert_string_equal(csv("bssid", &r), "ff:ff:ff:ff:ff:ff");
+	r.wlan_ssid_len = 0;
+	assert_false(present("ssid", &r));
+	r.key.family = ARGUS_KEY_ETHER;
+	assert_false(present("bssid", &r));
+
 	/* IS-IS (ISIS_level1_adjacency): as ra 3.0.8 prints them, but the
 	 * LSP sequence number in its true byte order */
 	flow(&r, 15, 1, 0, 4, 6056, 0, 0);

@@ -605,6 +605,53 @@ static void test_wlan_one_way(void **st)
 	argus_flowtable_free(ft);
 }
 
+/* A probe request from A2 for SSID (none if NULL). */
+static void send_probe(struct argus_flowtable *ft, int64_t t, const uint8_t *a2, const char *ssid)
+{
+	uint8_t f[80];
+	struct argus_packet pkt;
+	size_t n = 24, len = ssid ? strlen(ssid) : 0;
+
+	memset(f, 0, sizeof f);
+	f[0] = 0x40; /* probe request */
+	memset(f + 4, 0xff, 6);
+	memcpy(f + 10, a2, 6);
+	memset(f + 16, 0xff, 6);
+	f[n++] = 0; /* SSID element */
+	f[n++] = (uint8_t)len;
+	if (len)
+		memcpy(f + n, ssid, len);
+	n += len;
+	assert_int_equal(argus_dissect(DLT_IEEE802_11, f, (uint32_t)n, (uint32_t)n, t, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	argus_flowtable_packet(ft, ARGUS_DISSECT_NONIP, &pkt);
+}
+
+/* Argus keys association, probe and beacon frames by their SSID too. */
+static void test_wlan_ssid(void **st)
+{
+	struct argus_flowtable *ft = new_table(0, 1000);
+	uint8_t k[8];
+	(void)st;
+
+	send_probe(ft, SEC, mac1, "eduroam");
+	send_probe(ft, SEC + 1, mac1, "eduroam");
+	send_probe(ft, SEC + 2, mac1, "guest");
+	send_probe(ft, SEC + 3, mac1, NULL); /* wildcard: no SSID */
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 3);
+	assert_int_equal(recs[0].spkts, 2);
+	assert_int_equal(recs[0].wlan_ssid_len, 7);
+	assert_string_equal(recs[0].wlan_ssid, "eduroam");
+	argus_wlan_ssid_key((const uint8_t *)"eduroam", 7, k);
+	assert_memory_equal(recs[0].key.daddr + 6, k, 8);
+	assert_string_equal(recs[1].wlan_ssid, "guest");
+	assert_int_equal(recs[2].wlan_ssid_len, 0);
+	memset(k, 0, sizeof k);
+	assert_memory_equal(recs[2].key.daddr + 6, k, 8);
+	argus_flowtable_free(ft);
+}
+
 /* ---- IS-IS (Argus keys each PDU; checksums are what Argus 3.0.8 wrote) ---- */
 
 /* An 802.3 frame to 01:80:c2:00:00:14 with LLC fe fe 03 and PDU; an
@@ -1288,6 +1335,7 @@ int main(void)
 		cmocka_unit_test(test_ethertype_needs_abi_1_2),
 		cmocka_unit_test(test_llc_ports),
 		cmocka_unit_test(test_wlan_one_way),
+		cmocka_unit_test(test_wlan_ssid),
 		cmocka_unit_test(test_isis_hello_key),
 		cmocka_unit_test(test_isis_lsp_key),
 		cmocka_unit_test(test_isis_padding_and_vlan),

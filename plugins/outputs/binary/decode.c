@@ -190,10 +190,21 @@ static int d_flow(struct dctx *c, unsigned st, unsigned q, const uint8_t *b, siz
 	} else if (form == AB_FLOW_CLASSIC && atype == AB_ADDR_WLAN) {
 		if (n < 18)
 			return too_short(c, "FLOW", n);
+		size_t ssid_len = n > 18 ? n - 18 : 0;
+
 		k->family = ARGUS_KEY_WLAN;
 		memcpy(k->daddr, b, 6);
 		memcpy(k->saddr, b + 6, 6);
-		memcpy(k->saddr + 6, b + 12, 6); /* BSSID; the SSID is not kept */
+		memcpy(k->saddr + 6, b + 12, 6); /* BSSID */
+		/* the SSID, zero-padded: its length is up to the last non-zero byte */
+		if (ssid_len > ARGUS_WLAN_SSID_MAX)
+			ssid_len = ARGUS_WLAN_SSID_MAX;
+		while (ssid_len && b[18 + ssid_len - 1] == 0)
+			ssid_len--;
+		memcpy(rec->wlan_ssid, b + 18, ssid_len);
+		rec->wlan_ssid[ssid_len] = '\0';
+		rec->wlan_ssid_len = (uint8_t)ssid_len;
+		argus_wlan_ssid_key(b + 18, ssid_len, k->daddr + 6);
 	} else if (form == AB_FLOW_CLASSIC && atype == AB_ADDR_ISIS) {
 		uint32_t type;
 

@@ -221,6 +221,8 @@ static uint8_t *put_flow(const struct argus_record *rec, uint8_t *p)
 		memcpy(b + 6, k->saddr, 6);
 		memcpy(b + 12, k->saddr + 6, 6);
 		memset(b + 18, 0, AB_WLAN_FLOW_WORDS * 4 - 4 - 18);
+		memcpy(b + 18, rec->wlan_ssid,
+		       rec->wlan_ssid_len < ARGUS_WLAN_SSID_MAX ? rec->wlan_ssid_len : ARGUS_WLAN_SSID_MAX);
 		dsr_header(p, AB_DSR_FLOW, AB_FLOW_CLASSIC, AB_ADDR_WLAN, AB_WLAN_FLOW_WORDS);
 		return p + AB_WLAN_FLOW_WORDS * 4;
 	case ARGUS_KEY_ISIS:

@@ -65,7 +65,7 @@
 #define AB_ADDR_RARP 0x05u
 #define AB_ADDR_WLAN 0x08u
 /* WLAN key: receiver, transmitter, BSSID, then Argus's SSID field (34
- * bytes; we keep no SSID and write zeros) */
+ * bytes: the SSID, zero-padded) */
 #define AB_WLAN_FLOW_WORDS 14u
 /* IS-IS key (struct ArgusIsisFlow): PDU type (32 bits), source and
  * destination MACs, version, 3 pad bytes, 16 bytes of ids (hello: system
