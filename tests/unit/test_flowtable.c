@@ -683,6 +683,15 @@ static void isis_send(struct argus_flowtable *ft, int64_t t, const uint8_t *f, s
 	argus_flowtable_packet(ft, ARGUS_DISSECT_NONIP, &pkt);
 }
 
+/* Dissect frame F (CAP bytes captured of WIRE) and key it as IS-IS. */
+static void isis_key_of(const uint8_t *f, size_t cap, size_t wire, struct argus_flow_key *k)
+{
+	struct argus_packet pkt;
+	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)cap, (uint32_t)wire, SEC, &pkt),
+			 ARGUS_DISSECT_NONIP);
+	assert_int_equal(argus_isis_key(&pkt, k), 0);
+}
+
 static const uint8_t isis_r1[6] = {0xc2, 0x01, 0x29, 0x98, 0x00, 0x00};
 
 /* ISIS_level1_adjacency.pcap, frame 1: an L1 LAN hello padded to 1514
@@ -753,22 +762,17 @@ static void test_isis_lsp_key(void **st)
 	static const uint8_t seq[4] = {0, 0, 0, 9};
 	uint8_t f[128];
 	size_t n = isis_frame(f, isis_r1, 0, lsp, sizeof lsp, 0);
-	struct argus_packet pkt;
 	struct argus_flow_key k;
 	(void)st;
 
 	assert_int_equal(n, 103);
-	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)n, (uint32_t)n, SEC, &pkt),
-			 ARGUS_DISSECT_NONIP);
-	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	isis_key_of(f, n, n, &k);
 	assert_int_equal(k.proto, 18);
 	assert_int_equal(k.ethertype, 0x630b);
 	assert_memory_equal(k.saddr + 6, lspid, 8);
 	assert_memory_equal(k.daddr + 6, seq, 4);
 	/* the LSP's checksum is read from its header: a short capture keeps it */
-	assert_int_equal(argus_dissect(DLT_EN10MB, f, 60, (uint32_t)n, SEC, &pkt),
-			 ARGUS_DISSECT_NONIP);
-	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	isis_key_of(f, 60, n, &k);
 	assert_int_equal(k.ethertype, 0x630b);
 }
 
@@ -786,14 +790,11 @@ static void test_isis_padding_and_vlan(void **st)
 		0x01, 0x81, 0x01, 0xcc, 0x01, 0x04, 0x03, 0x49, 0x00, 0x0a};
 	uint8_t f[128];
 	size_t n = isis_frame(f, isis_r1, 0, psnp, sizeof psnp, 8);
-	struct argus_packet pkt;
 	struct argus_flow_key k;
 	(void)st;
 
 	assert_int_equal(n, 60);
-	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)n, (uint32_t)n, SEC, &pkt),
-			 ARGUS_DISSECT_NONIP);
-	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	isis_key_of(f, n, n, &k);
 	assert_int_equal(k.proto, 26);
 	assert_int_equal(k.ethertype, 0xbfff);
 	assert_int_equal(k.saddr[6 + 6], 0x00);
@@ -801,14 +802,10 @@ static void test_isis_padding_and_vlan(void **st)
 	n = isis_frame(f, isis_r1, 5, hello, sizeof hello, 0);
 	memset(f + n, 0, 80 - n); /* zero padding to 80 bytes */
 	n = 80;
-	assert_int_equal(argus_dissect(DLT_EN10MB, f, (uint32_t)n, (uint32_t)n, SEC, &pkt),
-			 ARGUS_DISSECT_NONIP);
-	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	isis_key_of(f, n, n, &k);
 	assert_int_equal(k.ethertype, 0xbd5f);
 	/* captured short of the sum's end: Argus writes 0 */
-	assert_int_equal(argus_dissect(DLT_EN10MB, f, 70, (uint32_t)n, SEC, &pkt),
-			 ARGUS_DISSECT_NONIP);
-	assert_int_equal(argus_isis_key(&pkt, &k), 0);
+	isis_key_of(f, 70, n, &k);
 	assert_int_equal(k.ethertype, 0);
 }
 
