@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,9 @@ struct argus_flowtable {
 	struct frag_entry *frags;
 
 	int64_t now_us;
+	/* Default timing: no list head is due before this (a lower bound, so
+	 * most packets skip the timer scan) */
+	int64_t next_due_us;
 	int64_t next_manager_us; /* Argus timing: next queue scan */
 	uint32_t seq;
 	struct argus_flowtable_stats stats;
@@ -260,34 +264,92 @@ static inline uint8_t decoder_class(uint8_t decoder) /* decoder = index + 1 */
 LIST_OPS(act)
 LIST_OPS(rep)
 
+/* A flow became the head of a list: its deadline may be the next one. */
+static inline void due_at(struct argus_flowtable *ft, int64_t due)
+{
+	if (due < ft->next_due_us)
+		ft->next_due_us = due;
+}
+
+static inline void act_head_changed(struct argus_flowtable *ft, uint32_t head)
+{
+	if (head != NIL) {
+		const struct flow *h = flow_at(ft, head);
+		due_at(ft, h->last_us + ft->class_timeout_us[h->cls]);
+	}
+}
+
+static inline void rep_head_changed(struct argus_flowtable *ft, uint32_t head)
+{
+	if (head != NIL)
+		due_at(ft, flow_at(ft, head)->qtime_us + (int64_t)ft->cfg.status_interval_s * SEC);
+}
+
 static void act_push(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
-	list_push_act(ft, &ft->active[f->cls], idx);
+	struct list *l = &ft->active[f->cls];
+	list_push_act(ft, l, idx);
 	f->lists |= ON_ACT;
+	if (l->head == idx)
+		act_head_changed(ft, idx);
 }
 
 static void act_remove(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
 	if (f->lists & ON_ACT) {
-		list_remove_act(ft, &ft->active[f->cls], idx);
+		struct list *l = &ft->active[f->cls];
+		int was_head = l->head == idx;
+		list_remove_act(ft, l, idx);
 		f->lists &= (uint8_t)~ON_ACT;
+		if (was_head)
+			act_head_changed(ft, l->head);
 	}
+}
+
+/* A packet for a flow on its activity list: it goes to the tail. */
+static void act_touch(struct argus_flowtable *ft, uint32_t idx, struct flow *f)
+{
+	struct list *l = &ft->active[f->cls];
+	uint32_t prev = f->act.prev, next = f->act.next;
+
+	if (!(f->lists & ON_ACT)) {
+		act_push(ft, idx);
+		return;
+	}
+	if (next == NIL)
+		return; /* the tail already; as the head too, its deadline only grew */
+	flow_at(ft, next)->act.prev = prev;
+	if (prev == NIL) {
+		l->head = next;
+		act_head_changed(ft, next);
+	} else {
+		flow_at(ft, prev)->act.next = next;
+	}
+	flow_at(ft, l->tail)->act.next = idx;
+	f->act.prev = l->tail;
+	f->act.next = NIL;
+	l->tail = idx;
 }
 
 static void rep_push(struct argus_flowtable *ft, uint32_t idx)
 {
 	list_push_rep(ft, &ft->reports, idx);
 	flow_at(ft, idx)->lists |= ON_REP;
+	if (ft->reports.head == idx)
+		rep_head_changed(ft, idx);
 }
 
 static void rep_remove(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
 	if (f->lists & ON_REP) {
+		int was_head = ft->reports.head == idx;
 		list_remove_rep(ft, &ft->reports, idx);
 		f->lists &= (uint8_t)~ON_REP;
+		if (was_head)
+			rep_head_changed(ft, ft->reports.head);
 	}
 }
 
@@ -354,23 +416,35 @@ static inline uint64_t endpoint_hash(const uint8_t *addr, uint16_t port)
 	return mix64(a ^ mix64(b ^ port));
 }
 
+/* One multiply-xor round per endpoint is enough here: the symmetric
+ * combination below goes through a full mix64, and a collision costs a
+ * probe, never a wrong match. */
+static inline uint64_t endpoint_fold(const uint8_t *addr, uint16_t port)
+{
+	uint64_t a, b, e;
+	memcpy(&a, addr, 8);
+	memcpy(&b, addr + 8, 8);
+	e = (a + port) * 0x9e3779b97f4a7c15ULL ^ b * 0xc2b2ae3d27d4eb4fULL;
+	return e ^ (e >> 31);
+}
+
 static uint32_t key_hash(const struct argus_flow_key *k)
 {
-	uint64_t h1 = endpoint_hash(k->saddr, k->sport);
-	uint64_t h2 = endpoint_hash(k->daddr, k->dport);
+	uint64_t h1 = endpoint_fold(k->saddr, k->sport);
+	uint64_t h2 = endpoint_fold(k->daddr, k->dport);
 	uint64_t lo = h1 < h2 ? h1 : h2, hi = h1 < h2 ? h2 : h1;
 	uint64_t h = mix64(lo * 31 + hi + ((uint64_t)k->family << 40 | (uint64_t)k->proto << 32 |
 					   k->ethertype));
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static void key_reverse(const struct argus_flow_key *k, struct argus_flow_key *r)
+/* Is F the key K seen from the other end? */
+static inline int key_is_reverse(const struct argus_flow_key *f, const struct argus_flow_key *k)
 {
-	*r = *k;
-	memcpy(r->saddr, k->daddr, 16);
-	memcpy(r->daddr, k->saddr, 16);
-	r->sport = k->dport;
-	r->dport = k->sport;
+	return f->family == k->family && f->proto == k->proto && f->ethertype == k->ethertype &&
+	       f->sport == k->dport && f->dport == k->sport &&
+	       memcmp(f->saddr, k->daddr, sizeof f->saddr) == 0 &&
+	       memcmp(f->daddr, k->saddr, sizeof f->daddr) == 0;
 }
 
 static int table_grow(struct argus_flowtable *ft)
@@ -434,7 +508,7 @@ static void table_remove(struct argus_flowtable *ft, uint32_t hash, uint32_t idx
 }
 
 static uint32_t table_find(const struct argus_flowtable *ft, uint32_t hash,
-			   const struct argus_flow_key *k, const struct argus_flow_key *rk, int *dir)
+			   const struct argus_flow_key *k, int *dir)
 {
 	uint32_t j = hash & ft->mask;
 
@@ -447,7 +521,7 @@ static uint32_t table_find(const struct argus_flowtable *ft, uint32_t hash,
 			*dir = ARGUS_DIR_SRC;
 			return ft->slots[j].idx;
 		}
-		if (memcmp(&f->key, rk, sizeof *rk) == 0) {
+		if (key_is_reverse(&f->key, k)) {
 			*dir = ARGUS_DIR_DST;
 			return ft->slots[j].idx;
 		}
@@ -484,6 +558,20 @@ static int64_t record_stime(const struct flow *f)
 									  : f->sstart_us;
 }
 
+/* Ready the scratch record for a flow.  The large payload areas (user
+ * data, an application decoder's extension) are read only up to their
+ * lengths, so they are left as they are, but for an application decoder,
+ * which is handed a clean extension area. */
+static void record_clear(struct argus_record *rec, int app)
+{
+	memset(rec, 0, offsetof(struct argus_record, ext));
+	if (app)
+		memset(rec->ext, 0, sizeof rec->ext);
+	memset(&rec->sjit, 0, offsetof(struct argus_record, suser) - offsetof(struct argus_record, sjit));
+	rec->wlan_ssid_len = 0;
+	memset(rec->wlan_ssid, 0, sizeof rec->wlan_ssid);
+}
+
 static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
@@ -491,7 +579,7 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 
 	if (f->spkts + f->dpkts == 0)
 		return;
-	memset(rec, 0, sizeof *rec);
+	record_clear(rec, f->app != 0);
 	rec->kind = ARGUS_RECORD_FLOW;
 	rec->cause = f->reported ? ARGUS_CAUSE_STATUS : ARGUS_CAUSE_START;
 	rec->present = ARGUS_HAS_TRANSPORT | ARGUS_HAS_FLOW | ARGUS_HAS_TIME | ARGUS_HAS_METRIC;
@@ -674,6 +762,25 @@ static void run_manager(struct argus_flowtable *ft, int64_t now_us)
 	timeout_sweep(ft, now_us);
 }
 
+/* The earliest deadline of any list head (default timing). */
+static int64_t next_deadline(const struct argus_flowtable *ft)
+{
+	int64_t due = INT64_MAX;
+
+	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++) {
+		uint32_t h = ft->active[c].head;
+		if (h != NIL && flow_at(ft, h)->last_us + ft->class_timeout_us[c] < due)
+			due = flow_at(ft, h)->last_us + ft->class_timeout_us[c];
+	}
+	if (ft->cfg.status_interval_s && ft->reports.head != NIL) {
+		int64_t r = flow_at(ft, ft->reports.head)->qtime_us +
+			    (int64_t)ft->cfg.status_interval_s * SEC;
+		if (r < due)
+			due = r;
+	}
+	return due;
+}
+
 void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us)
 {
 	if (now_us > ft->now_us)
@@ -683,6 +790,8 @@ void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us)
 		run_manager(ft, now_us);
 		return;
 	}
+	if (now_us < ft->next_due_us)
+		return;
 	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++) {
 		struct list *l = &ft->active[c];
 		int64_t limit = now_us - ft->class_timeout_us[c];
@@ -708,6 +817,7 @@ void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us)
 			rep_push(ft, idx);
 		}
 	}
+	ft->next_due_us = next_deadline(ft);
 }
 
 void argus_flowtable_flush(struct argus_flowtable *ft)
@@ -934,10 +1044,8 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 	if (ft->fm.size && pl)
 		argus_fm_packet(&ft->fm, fm_at(ft, idx), dir, ts, pkt->wirelen,
 				packet_active(f, pkt, first), pl->p, pl->captured, pl->wire);
-	if (!ft->cfg.timeout_at_status) {
-		act_remove(ft, idx);
-		act_push(ft, idx);
-	}
+	if (!ft->cfg.timeout_at_status)
+		act_touch(ft, idx, f);
 }
 
 static uint32_t flow_create(struct argus_flowtable *ft, const struct argus_flow_key *k,
@@ -1015,13 +1123,11 @@ static uint32_t touch_at_status(struct argus_flowtable *ft, uint32_t idx, int64_
 static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
 			const struct argus_flow_key *k, int64_t ts)
 {
-	struct argus_flow_key rk;
 	struct flow *f, *e;
 	uint32_t idx;
 	int dir;
 
-	key_reverse(k, &rk);
-	idx = table_find(ft, key_hash(k), k, &rk, &dir);
+	idx = table_find(ft, key_hash(k), k, &dir);
 	if (idx == NIL || idx == err_idx)
 		return;
 	f = flow_at(ft, idx);
@@ -1090,7 +1196,7 @@ static void ether_key(const struct argus_packet *pkt, struct argus_flow_key *k)
 void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,
 			    const struct argus_packet *pkt)
 {
-	struct argus_flow_key k, rk;
+	struct argus_flow_key k;
 	uint8_t cls = CLASS_IP, decoder = 0;
 	uint32_t hash, idx;
 	int dir = ARGUS_DIR_SRC;
@@ -1172,9 +1278,8 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 			k.dport = pkt->ipid; /* unmatched fragments: one flow per datagram */
 	}
 
-	key_reverse(&k, &rk);
 	hash = key_hash(&k);
-	idx = table_find(ft, hash, &k, &rk, &dir);
+	idx = table_find(ft, hash, &k, &dir);
 	if (idx != NIL && at_status)
 		idx = touch_at_status(ft, idx, pkt->ts_us);
 	if (idx != NIL && decoder) {
@@ -1289,6 +1394,7 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
 		       cfg->status_interval_s);
 	ft->now_us = INT64_MIN;
+	ft->next_due_us = INT64_MIN;
 	ft->next_manager_us = INT64_MIN;
 	return ft;
 }
