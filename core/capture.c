@@ -2,32 +2,61 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "dissect.h"
+#include "pcapfile.h"
 
 #define BATCH 512
 
 static int apply_filter(struct argus_capture *c, const char *bpf, int optimize, char *err,
 			size_t errlen)
 {
-	struct bpf_program prog;
-
 	if (!bpf || !*bpf)
 		return 0;
-	if (pcap_compile(c->pcap, &prog, bpf, optimize, PCAP_NETMASK_UNKNOWN) != 0) {
+	if (pcap_compile(c->pcap, &c->filter, bpf, optimize, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errlen, "capture filter '%s': %s", bpf, pcap_geterr(c->pcap));
 		return -1;
 	}
-	if (pcap_setfilter(c->pcap, &prog) != 0) {
+	c->has_filter = 1;
+	if (pcap_setfilter(c->pcap, &c->filter) != 0) {
 		snprintf(err, errlen, "capture filter '%s': %s", bpf, pcap_geterr(c->pcap));
-		pcap_freecode(&prog);
 		return -1;
 	}
-	pcap_freecode(&prog);
+	return 0;
+}
+
+/* Read a classic pcap file in blocks from here on, when it can be. */
+static int take_over_file(struct argus_capture *c, const char *path, char *err, size_t errlen)
+{
+	const char *reader = getenv("ARGUS_PCAP_READER");
+	struct argus_pcapfile *f;
+	int fd, rc;
+
+	if (reader && strcmp(reader, "libpcap") == 0)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0; /* libpcap has it open already */
+	if (!(f = malloc(sizeof *f))) {
+		close(fd);
+		snprintf(err, errlen, "%s: out of memory", c->name);
+		return -1;
+	}
+	rc = argus_pcapfile_open_fd(f, fd, c->dlt, (uint32_t)pcap_snapshot(c->pcap));
+	if (rc <= 0) {
+		free(f);
+		close(fd);
+		if (rc < 0)
+			snprintf(err, errlen, "%s: out of memory", c->name);
+		return rc;
+	}
+	c->blocks = f;
 	return 0;
 }
 
@@ -78,9 +107,9 @@ int argus_capture_open_file(struct argus_capture *c, const char *path, const cha
 			snprintf(err, errlen, "%s: %s", c->name, perr);
 		return -1;
 	}
-	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, optimize, err, errlen) != 0) {
-		pcap_close(c->pcap);
-		c->pcap = NULL;
+	if (check_link(c, err, errlen) != 0 || apply_filter(c, bpf, optimize, err, errlen) != 0 ||
+	    (c->file_size && take_over_file(c, path, err, errlen) != 0)) {
+		argus_capture_close(c);
 		return -1;
 	}
 	return 0;
@@ -133,8 +162,7 @@ int argus_capture_open_live(struct argus_capture *c, const char *iface, const ch
 	}
 	return 0;
 fail:
-	pcap_close(c->pcap);
-	c->pcap = NULL;
+	argus_capture_close(c);
 	return -1;
 }
 
@@ -167,13 +195,46 @@ static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char
 	d->fn(d->ctx, d->dlt, h, data);
 }
 
+static int dispatch_blocks(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
+			   char *err, size_t errlen)
+{
+	struct pcap_pkthdr h;
+	const uint8_t *data;
+	int n = 0;
+
+	while (n < BATCH) {
+		int r;
+		if (c->stop) {
+			c->stop = 0;
+			return n;
+		}
+		r = argus_pcapfile_next(c->blocks, &h, &data);
+		if (r == 0) {
+			*eof = n == 0;
+			return n;
+		}
+		if (r < 0) {
+			snprintf(err, errlen, "%s: %s", c->name, c->blocks->err);
+			return -1;
+		}
+		if (c->has_filter && !pcap_offline_filter(&c->filter, &h, data))
+			continue;
+		fn(ctx, c->dlt, &h, data);
+		n++;
+	}
+	return n;
+}
+
 int argus_capture_dispatch(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
 			   char *err, size_t errlen)
 {
 	struct dispatch_ctx d = {fn, ctx, c->dlt};
-	int n = pcap_dispatch(c->pcap, BATCH, dispatch_one, (u_char *)(void *)&d);
+	int n;
 
 	*eof = 0;
+	if (c->blocks)
+		return dispatch_blocks(c, fn, ctx, eof, err, errlen);
+	n = pcap_dispatch(c->pcap, BATCH, dispatch_one, (u_char *)(void *)&d);
 	if (n == PCAP_ERROR) {
 		snprintf(err, errlen, "%s: %s", c->name, pcap_geterr(c->pcap));
 		return -1;
@@ -190,6 +251,8 @@ uint64_t argus_capture_offset(const struct argus_capture *c)
 	FILE *f;
 	long off;
 
+	if (c->blocks)
+		return c->blocks->offset;
 	if (c->live || !c->pcap || !(f = pcap_file(c->pcap)))
 		return 0;
 	off = ftell(f);
@@ -198,6 +261,7 @@ uint64_t argus_capture_offset(const struct argus_capture *c)
 
 void argus_capture_break(struct argus_capture *c)
 {
+	c->stop = 1;
 	if (c->pcap)
 		pcap_breakloop(c->pcap);
 }
@@ -215,6 +279,14 @@ void argus_capture_stats(struct argus_capture *c, uint64_t *received, uint64_t *
 
 void argus_capture_close(struct argus_capture *c)
 {
+	if (c->blocks) {
+		argus_pcapfile_close(c->blocks);
+		free(c->blocks);
+		c->blocks = NULL;
+	}
+	if (c->has_filter)
+		pcap_freecode(&c->filter);
+	c->has_filter = 0;
 	if (c->pcap)
 		pcap_close(c->pcap);
 	c->pcap = NULL;

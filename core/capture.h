@@ -1,12 +1,17 @@
 /* Packet sources through libpcap: capture files (pcap, pcapng, "-" for
- * standard input) and live interfaces, read in batches. */
+ * standard input) and live interfaces, read in batches.  Classic pcap
+ * files libpcap has opened are then read in large blocks (pcapfile.h);
+ * ARGUS_PCAP_READER=libpcap in the environment keeps libpcap reading. */
 #ifndef ARGUS_CORE_CAPTURE_H
 #define ARGUS_CORE_CAPTURE_H
 
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+
+struct argus_pcapfile;
 
 struct argus_capture {
 	pcap_t *pcap;
@@ -15,6 +20,12 @@ struct argus_capture {
 	int dlt;
 	int fd;             /* live: the descriptor to poll */
 	uint64_t file_size; /* 0 if unknown (stdin, live) */
+	/* a classic pcap file read in blocks (NULL: libpcap reads it), with
+	 * the capture filter run on its packets */
+	struct argus_pcapfile *blocks;
+	struct bpf_program filter;
+	int has_filter;
+	volatile sig_atomic_t stop; /* argus_capture_break on a block reader */
 };
 
 /* How a live capture is opened (-s, -p, ARGUS_PCAP_BUF_SIZE,

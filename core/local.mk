@@ -23,6 +23,7 @@ core_libargus_la_LDFLAGS = -version-info 0:0:0 -no-undefined -export-symbols-reg
 
 sbin_PROGRAMS += core/argus
 core_argus_SOURCES = core/argus.c core/capture.c core/capture.h core/monitor.c core/monitor.h \
+	core/pcapfile.c core/pcapfile.h \
 	core/daemon.c core/daemon.h core/ifspec.c core/ifspec.h \
 	core/netacl.c core/netacl.h core/remotecmd.c core/remotecmd.h core/server.c core/server.h \
 	core/udppush.c core/udppush.h
