@@ -32,6 +32,7 @@
 #include "isis.h"
 
 #define NIL UINT32_MAX
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 #define CHUNK_SHIFT 12
 #define CHUNK_FLOWS (1u << CHUNK_SHIFT)
 #define MAX_DECODERS 32
@@ -59,7 +60,8 @@
 
 /* flow.mapped */
 #define MAPPED_FLAG 0x01   /* an error refers to this flow */
-#define MAPPED_DETAIL 0x02 /* flow.icmp holds the error's detail */
+#define MAPPED_DETAIL 0x02 /* the flow's extra holds the error's detail */
+#define MAPPED_TIME 0x04   /* the error came after the last packet: extra ltime */
 
 struct list {
 	uint32_t head, tail;
@@ -89,21 +91,37 @@ struct flow {
 	uint8_t bits;     /* FB_* */
 	uint8_t mapped;   /* MAPPED_* */
 	uint8_t app;      /* application decoder index + 1, 0 = none */
-	/* the current report: first packet of each direction, last time */
-	int64_t sstart_us, dstart_us, ltime_us;
-	int64_t last_us;  /* last packet of the flow (idle timeout) */
+	/* the current report: first packet of each direction */
+	int64_t sstart_us, dstart_us;
+	int64_t last_us;  /* last packet of the flow (idle timeout, the record's ltime) */
 	int64_t qtime_us; /* start of the status interval; Argus timing: queue time */
-	uint64_t spkts, dpkts, sbytes, dbytes, sapp, dapp;
+	uint64_t spkts, dpkts, sbytes, dbytes;
 	struct flow_attr sattr, dattr;
-	uint8_t smac[6], dmac[6];
-	uint16_t mac_type; /* type/length field of the first frame (0: none seen) */
 	uint16_t svlan, dvlan;
 	uint32_t sencaps, dencaps;
 	uint32_t smpls, dmpls; /* outermost label stack entry */
 	uint32_t flags;
-	struct argus_icmp icmp; /* the ICMP error mapped onto this flow */
-	/* decoder state follows, aligned to 8, then the application
-	 * decoder's at ft->app_state_off */
+	/* then, each aligned to 8: the decoder's state, the application
+	 * decoder's (ft->app_state_off), and what the options ask for
+	 * (ft->mac_off, ft->appbytes_off) */
+};
+
+/* -m: the flow's first MAC addresses */
+struct flow_mac {
+	uint8_t smac[6], dmac[6];
+	uint16_t type; /* type/length field of the first frame (0: none seen) */
+};
+
+/* -A: application bytes of the current report */
+struct flow_appbytes {
+	uint64_t src, dst;
+};
+
+/* What few flows need, in blocks parallel to the flow chunks, each
+ * allocated when a flow of its chunk first needs it. */
+struct flow_extra {
+	struct argus_icmp icmp; /* the ICMP error mapped onto the flow (MAPPED_DETAIL) */
+	int64_t ltime_us;       /* that error's time (MAPPED_TIME) */
 };
 
 #define MAX_APP_PORTS 64
@@ -162,6 +180,7 @@ struct argus_flowtable {
 	uint32_t n_app_ports;
 	size_t state_size, app_state_size; /* largest per-flow states, aligned */
 	size_t app_state_off;
+	size_t mac_off, appbytes_off; /* 0: option off */
 	struct ethertype_entry ethertypes[MAX_ETHERTYPES];
 	uint32_t n_ethertypes;
 
@@ -172,6 +191,7 @@ struct argus_flowtable {
 	size_t flow_size;
 	uint8_t **chunks;
 	uint8_t **mchunks; /* metric blocks, parallel to chunks (fm.size > 0) */
+	struct flow_extra **xchunks; /* extra blocks, parallel to chunks, NULL until needed */
 	uint32_t n_chunks, cap_chunks;
 	uint32_t n_alloc; /* entries handed out from chunks */
 	uint32_t free_head;
@@ -202,7 +222,7 @@ static inline struct flow *flow_at(const struct argus_flowtable *ft, uint32_t id
 
 static inline void *flow_state(struct flow *f)
 {
-	return (uint8_t *)f + ((sizeof(struct flow) + 7) & ~(size_t)7);
+	return (uint8_t *)f + ALIGN8(sizeof(struct flow));
 }
 
 /* A WLAN flow has no decoder: its decoder state area holds its SSID, a
@@ -212,6 +232,32 @@ static inline void *flow_state(struct flow *f)
 static inline void *app_state(const struct argus_flowtable *ft, struct flow *f)
 {
 	return (uint8_t *)f + ft->app_state_off;
+}
+
+static inline struct flow_mac *flow_mac(const struct argus_flowtable *ft, struct flow *f)
+{
+	return (struct flow_mac *)(void *)((uint8_t *)f + ft->mac_off);
+}
+
+static inline struct flow_appbytes *flow_appbytes(const struct argus_flowtable *ft, struct flow *f)
+{
+	return (struct flow_appbytes *)(void *)((uint8_t *)f + ft->appbytes_off);
+}
+
+/* The flow's extra, or NULL if its block was never needed. */
+static inline struct flow_extra *extra_at(const struct argus_flowtable *ft, uint32_t idx)
+{
+	struct flow_extra *x = ft->xchunks[idx >> CHUNK_SHIFT];
+	return x ? &x[idx & (CHUNK_FLOWS - 1)] : NULL;
+}
+
+/* The flow's extra, its block allocated if need be; NULL if out of memory. */
+static struct flow_extra *extra_get(struct argus_flowtable *ft, uint32_t idx)
+{
+	struct flow_extra **x = &ft->xchunks[idx >> CHUNK_SHIFT];
+	if (!*x && !(*x = calloc(CHUNK_FLOWS, sizeof **x)))
+		return NULL;
+	return &(*x)[idx & (CHUNK_FLOWS - 1)];
 }
 
 /* The application decoder for a new flow's key, index + 1 or 0. */
@@ -368,6 +414,7 @@ static uint32_t pool_get(struct argus_flowtable *ft)
 		if (ft->n_chunks == ft->cap_chunks) {
 			uint32_t cap = ft->cap_chunks ? ft->cap_chunks * 2 : 16;
 			uint8_t **c = realloc(ft->chunks, cap * sizeof *c);
+			struct flow_extra **x;
 			if (!c)
 				return NIL;
 			ft->chunks = c;
@@ -375,12 +422,17 @@ static uint32_t pool_get(struct argus_flowtable *ft)
 			if (!c)
 				return NIL;
 			ft->mchunks = c;
+			x = realloc(ft->xchunks, cap * sizeof *x);
+			if (!x)
+				return NIL;
+			ft->xchunks = x;
 			ft->cap_chunks = cap;
 		}
 		ft->chunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->flow_size);
 		if (!ft->chunks[ft->n_chunks])
 			return NIL;
 		ft->mchunks[ft->n_chunks] = NULL;
+		ft->xchunks[ft->n_chunks] = NULL;
 		if (ft->fm.size && !(ft->mchunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->fm.size))) {
 			free(ft->chunks[ft->n_chunks]);
 			return NIL;
@@ -591,16 +643,19 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	if (f->key.family == ARGUS_KEY_ETHER && memcmp(f->key.saddr, f->key.daddr, 6) > 0)
 		rec->reversed = 1;
 	rec->stime_us = record_stime(f);
-	rec->ltime_us = f->ltime_us;
+	rec->ltime_us = (f->mapped & MAPPED_TIME) ? extra_at(ft, idx)->ltime_us : f->last_us;
 	rec->spkts = f->spkts;
 	rec->dpkts = f->dpkts;
 	rec->sbytes = f->sbytes;
 	rec->dbytes = f->dbytes;
-	rec->sappbytes = f->sapp;
-	rec->dappbytes = f->dapp;
-	/* Argus writes application bytes only when there are some */
-	if (ft->cfg.want_appbytes && (f->sapp || f->dapp))
-		rec->present |= ARGUS_HAS_APPBYTES;
+	if (ft->appbytes_off) {
+		const struct flow_appbytes *ab = flow_appbytes(ft, f);
+		rec->sappbytes = ab->src;
+		rec->dappbytes = ab->dst;
+		/* Argus writes application bytes only when there are some */
+		if (ab->src || ab->dst)
+			rec->present |= ARGUS_HAS_APPBYTES;
+	}
 	rec->flags = f->flags;
 	rec->trans = 1;
 	if (f->key.family == ARGUS_KEY_IPV4 || f->key.family == ARGUS_KEY_IPV6) {
@@ -610,13 +665,14 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	} else {
 		rec->present |= ARGUS_HAS_NET;
 	}
-	if (ft->cfg.want_mac && (f->bits & FB_MAC)) {
+	if (ft->mac_off && (f->bits & FB_MAC)) {
+		const struct flow_mac *mac = flow_mac(ft, f);
 		rec->present |= ARGUS_HAS_MAC;
-		memcpy(rec->smac, f->smac, 6);
-		memcpy(rec->dmac, f->dmac, 6);
+		memcpy(rec->smac, mac->smac, 6);
+		memcpy(rec->dmac, mac->dmac, 6);
 		/* Argus keeps the first frame's own type field (0x8100 for a
 		 * tagged frame, the length of an 802.3 one) */
-		rec->mac_ethertype = f->mac_type ? f->mac_type :
+		rec->mac_ethertype = mac->type ? mac->type :
 				     f->key.family == ARGUS_KEY_IPV6 ? 0x86dd :
 				     f->key.family == ARGUS_KEY_IPV4 ? 0x0800 : f->key.ethertype;
 	}
@@ -661,7 +717,7 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	}
 	if (f->mapped & MAPPED_DETAIL) {
 		/* the error's detail replaces the flow's own ICMP object */
-		rec->icmp = f->icmp;
+		rec->icmp = extra_at(ft, idx)->icmp;
 		rec->present |= ARGUS_HAS_ICMP;
 	}
 	if (ft->fm.size)
@@ -678,7 +734,9 @@ static void flow_reset_report(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
 
-	f->spkts = f->dpkts = f->sbytes = f->dbytes = f->sapp = f->dapp = 0;
+	f->spkts = f->dpkts = f->sbytes = f->dbytes = 0;
+	if (ft->appbytes_off)
+		memset(flow_appbytes(ft, f), 0, sizeof(struct flow_appbytes));
 	f->sstart_us = f->dstart_us = NO_TIME;
 	f->flags &= ARGUS_FLAG_MID_STREAM | ARGUS_FLAG_MULTI_MAC;
 	f->sencaps = f->dencaps = 0;
@@ -981,14 +1039,13 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 	uint32_t app = (pl ? pl : &none)->app;
 	int first = !f->reported && f->spkts + f->dpkts == 0;
 
-	f->ltime_us = ts;
 	f->last_us = ts;
+	f->mapped &= (uint8_t)~MAPPED_TIME;
 	if (dir == ARGUS_DIR_SRC) {
 		if (f->sstart_us == NO_TIME)
 			f->sstart_us = ts;
 		f->spkts++;
 		f->sbytes += pkt->wirelen;
-		f->sapp += app;
 		f->sencaps |= pkt->encaps;
 		if (pkt->flags & ARGUS_PKT_VLAN) {
 			f->svlan = pkt->vlan_tci;
@@ -1003,7 +1060,6 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 			f->dstart_us = ts;
 		f->dpkts++;
 		f->dbytes += pkt->wirelen;
-		f->dapp += app;
 		f->dencaps |= pkt->encaps;
 		if (pkt->flags & ARGUS_PKT_VLAN) {
 			f->dvlan = pkt->vlan_tci;
@@ -1026,18 +1082,26 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 	}
 	if (pkt->flags & ARGUS_PKT_TRUNCATED)
 		f->flags |= ARGUS_FLAG_TRUNCATED;
-	if (ft->cfg.want_mac && pkt->eth_src && pkt->eth_dst && (pkt->encaps & ARGUS_ENCAPS_ETHER)) {
+	if (ft->appbytes_off) {
+		struct flow_appbytes *ab = flow_appbytes(ft, f);
+		if (dir == ARGUS_DIR_SRC)
+			ab->src += app;
+		else
+			ab->dst += app;
+	}
+	if (ft->mac_off && pkt->eth_src && pkt->eth_dst && (pkt->encaps & ARGUS_ENCAPS_ETHER)) {
+		struct flow_mac *mac = flow_mac(ft, f);
 		/* MACs in the originator's orientation, kept for the flow's life
 		 * (Argus's MAC section survives status reports) */
 		const uint8_t *s = dir == ARGUS_DIR_SRC ? pkt->eth_src : pkt->eth_dst;
 		const uint8_t *d = dir == ARGUS_DIR_SRC ? pkt->eth_dst : pkt->eth_src;
 		if (!(f->bits & FB_MAC)) {
-			memcpy(f->smac, s, 6);
-			memcpy(f->dmac, d, 6);
+			memcpy(mac->smac, s, 6);
+			memcpy(mac->dmac, d, 6);
 			f->bits |= FB_MAC;
 			if (pkt->l2 && pkt->eth_src == pkt->l2 + 6 && pkt->caplen >= 14)
-				f->mac_type = (uint16_t)(pkt->l2[12] << 8 | pkt->l2[13]);
-		} else if (memcmp(f->smac, s, 6) != 0 || memcmp(f->dmac, d, 6) != 0) {
+				mac->type = (uint16_t)(pkt->l2[12] << 8 | pkt->l2[13]);
+		} else if (memcmp(mac->smac, s, 6) != 0 || memcmp(mac->dmac, d, 6) != 0) {
 			f->flags |= ARGUS_FLAG_MULTI_MAC;
 		}
 	}
@@ -1124,6 +1188,7 @@ static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
 			const struct argus_flow_key *k, int64_t ts)
 {
 	struct flow *f, *e;
+	struct flow_extra *x;
 	uint32_t idx;
 	int dir;
 
@@ -1142,16 +1207,19 @@ static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
 		memset(rec, 0, sizeof *rec);
 		rec->key = e->key;
 		d->ops->fill_record(d->state, flow_state(e), rec);
-		if (rec->present & ARGUS_HAS_ICMP) {
-			f->icmp = rec->icmp;
+		if ((rec->present & ARGUS_HAS_ICMP) && (x = extra_get(ft, idx)) != NULL) {
+			x->icmp = rec->icmp;
 			f->mapped |= MAPPED_DETAIL;
 		}
 	}
 	/* Argus puts the error's time into the source direction's times */
 	if (f->sstart_us == NO_TIME)
 		f->sstart_us = ts;
-	if (ts > f->ltime_us)
-		f->ltime_us = ts;
+	if (ts > ((f->mapped & MAPPED_TIME) ? extra_at(ft, idx)->ltime_us : f->last_us) &&
+	    (x = extra_get(ft, idx)) != NULL) {
+		x->ltime_us = ts;
+		f->mapped |= MAPPED_TIME;
+	}
 }
 
 static uint8_t ethertype_decoder(const struct argus_flowtable *ft, uint16_t type)
@@ -1337,7 +1405,11 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		fe->serial = flow_at(ft, idx)->serial;
 		fe->expires_us = pkt->ts_us + (int64_t)ft->cfg.frag_timeout_s * SEC;
 	}
-	find_payload(ft, kind, decoder, pkt, &pl);
+	/* the payload is looked for only when something counts or keeps it */
+	if (ft->appbytes_off || ft->fm.size)
+		find_payload(ft, kind, decoder, pkt, &pl);
+	else
+		memset(&pl, 0, sizeof pl);
 	account(ft, idx, dir, pkt, &pl);
 	if (decoder && ft->decoders[decoder - 1].related_key) {
 		const struct decoder_slot *d = &ft->decoders[decoder - 1];
@@ -1356,6 +1428,26 @@ done:
 }
 
 /* ---- life cycle ---- */
+
+/* Where each part of a flow entry lies: the decoder states are sized by
+ * the largest registered decoder, the option parts only when asked for. */
+static void flow_layout(struct argus_flowtable *ft)
+{
+	size_t off = ALIGN8(sizeof(struct flow)) + ft->state_size;
+
+	ft->app_state_off = off;
+	off += ft->app_state_size;
+	ft->mac_off = ft->appbytes_off = 0;
+	if (ft->cfg.want_mac) {
+		ft->mac_off = off;
+		off += ALIGN8(sizeof(struct flow_mac));
+	}
+	if (ft->cfg.want_appbytes) {
+		ft->appbytes_off = off;
+		off += ALIGN8(sizeof(struct flow_appbytes));
+	}
+	ft->flow_size = off;
+}
 
 struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config *cfg,
 					    argus_emit_fn emit, void *ctx, char *err, size_t errlen)
@@ -1388,8 +1480,7 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 	ft->class_timeout_us[CLASS_IGMP] = (int64_t)cfg->igmp_timeout_s * SEC;
 	ft->class_timeout_us[CLASS_ENDED] = ENDED_TIMEOUT_US;
 	ft->state_size = WLAN_STATE_MIN;
-	ft->app_state_off = ((sizeof(struct flow) + 7) & ~(size_t)7) + ft->state_size;
-	ft->flow_size = ft->app_state_off;
+	flow_layout(ft);
 	argus_fm_setup(&ft->fm, cfg->want_jitter, cfg->want_psize,
 		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
 		       cfg->status_interval_s);
@@ -1478,8 +1569,7 @@ int argus_flowtable_add_decoder(struct argus_flowtable *ft, const char *name,
 		ft->app_state_size = state_bytes;
 	else if (!n_app && state_bytes > ft->state_size)
 		ft->state_size = state_bytes;
-	ft->app_state_off = ((sizeof(struct flow) + 7) & ~(size_t)7) + ft->state_size;
-	ft->flow_size = ft->app_state_off + ft->app_state_size;
+	flow_layout(ft);
 	return 0;
 }
 
@@ -1560,9 +1650,12 @@ void argus_flowtable_free(struct argus_flowtable *ft)
 		free(ft->chunks[i]);
 		if (ft->mchunks)
 			free(ft->mchunks[i]);
+		if (ft->xchunks)
+			free(ft->xchunks[i]);
 	}
 	free(ft->chunks);
 	free(ft->mchunks);
+	free(ft->xchunks);
 	free(ft->slots);
 	free(ft->frags);
 	free(ft);
