@@ -57,6 +57,16 @@
 /* flow.bits */
 #define FB_MAC 0x01       /* smac/dmac hold the flow's first MACs */
 #define FB_TCP_RESET 0x02 /* a TCP flow that began with a reset */
+#define FB_SATTR 0x04     /* sattr holds a packet's IP header values */
+#define FB_DATTR 0x08
+#define FB_SFRAG 0x10     /* fragments in this report, per direction */
+#define FB_DFRAG 0x20
+
+/* flow.tags */
+#define TAG_SVLAN 0x01
+#define TAG_DVLAN 0x02
+#define TAG_SMPLS 0x04
+#define TAG_DMPLS 0x08
 
 /* flow.mapped */
 #define MAPPED_FLAG 0x01   /* an error refers to this flow */
@@ -71,23 +81,24 @@ struct link {
 	uint32_t prev, next;
 };
 
+/* the last IP header's; validity and fragment marks are in flow.bits */
 struct flow_attr {
 	uint8_t ttl, tos;
 	uint16_t ipid;
-	uint8_t valid, frag;
 };
 
+/* Packed with no holes: a flow entry is the table's memory. */
 struct flow {
 	struct argus_flow_key key;
-	uint32_t hash;
 	uint32_t serial; /* tells a recycled entry from the flow a fragment refers to */
 	struct link act; /* activity list (default) or timeout queue (Argus timing) */
 	struct link rep; /* report list (default) or status queue (Argus timing) */
+	uint32_t flags;
 	uint8_t cls;
 	uint8_t decoder;  /* index + 1, 0 = none */
 	uint8_t reported; /* a record of this flow was emitted already */
 	uint8_t lists;    /* ON_ACT, ON_REP */
-	uint8_t vlan_valid, mpls_valid; /* 0x01 src, 0x02 dst */
+	uint8_t tags;     /* TAG_*: what the flow's tag block holds */
 	uint8_t bits;     /* FB_* */
 	uint8_t mapped;   /* MAPPED_* */
 	uint8_t app;      /* application decoder index + 1, 0 = none */
@@ -97,13 +108,16 @@ struct flow {
 	int64_t qtime_us; /* start of the status interval; Argus timing: queue time */
 	uint64_t spkts, dpkts, sbytes, dbytes;
 	struct flow_attr sattr, dattr;
-	uint16_t svlan, dvlan;
 	uint32_t sencaps, dencaps;
-	uint32_t smpls, dmpls; /* outermost label stack entry */
-	uint32_t flags;
 	/* then, each aligned to 8: the decoder's state, the application
 	 * decoder's (ft->app_state_off), and what the options ask for
 	 * (ft->mac_off, ft->appbytes_off) */
+};
+
+/* VLAN and MPLS tags (a side block: most networks tag all flows or none) */
+struct flow_tags {
+	uint16_t svlan, dvlan; /* full TCI */
+	uint32_t smpls, dmpls; /* outermost label stack entry */
 };
 
 /* -m: the flow's first MAC addresses */
@@ -117,8 +131,14 @@ struct flow_appbytes {
 	uint64_t src, dst;
 };
 
-/* What few flows need, in blocks parallel to the flow chunks, each
- * allocated when a flow of its chunk first needs it. */
+/* Per-flow data few flows need, in blocks parallel to the flow chunks:
+ * a block is allocated when a flow of its chunk first needs it. */
+struct side_blocks {
+	uint8_t **blocks;
+	size_t size; /* per flow */
+};
+
+/* The ICMP error mapped onto a flow: an extras side block. */
 struct flow_extra {
 	struct argus_icmp icmp; /* the ICMP error mapped onto the flow (MAPPED_DETAIL) */
 	int64_t ltime_us;       /* that error's time (MAPPED_TIME) */
@@ -191,7 +211,7 @@ struct argus_flowtable {
 	size_t flow_size;
 	uint8_t **chunks;
 	uint8_t **mchunks; /* metric blocks, parallel to chunks (fm.size > 0) */
-	struct flow_extra **xchunks; /* extra blocks, parallel to chunks, NULL until needed */
+	struct side_blocks extras, tag_blocks;
 	uint32_t n_chunks, cap_chunks;
 	uint32_t n_alloc; /* entries handed out from chunks */
 	uint32_t free_head;
@@ -244,20 +264,40 @@ static inline struct flow_appbytes *flow_appbytes(const struct argus_flowtable *
 	return (struct flow_appbytes *)(void *)((uint8_t *)f + ft->appbytes_off);
 }
 
-/* The flow's extra, or NULL if its block was never needed. */
-static inline struct flow_extra *extra_at(const struct argus_flowtable *ft, uint32_t idx)
+/* A flow's part of a side block; its block must exist. */
+static inline void *side_at(const struct side_blocks *sb, uint32_t idx)
 {
-	struct flow_extra *x = ft->xchunks[idx >> CHUNK_SHIFT];
-	return x ? &x[idx & (CHUNK_FLOWS - 1)] : NULL;
+	return sb->blocks[idx >> CHUNK_SHIFT] + (size_t)(idx & (CHUNK_FLOWS - 1)) * sb->size;
 }
 
-/* The flow's extra, its block allocated if need be; NULL if out of memory. */
-static struct flow_extra *extra_get(struct argus_flowtable *ft, uint32_t idx)
+/* A flow's part, its block allocated if need be; NULL if out of memory. */
+static void *side_get(struct side_blocks *sb, uint32_t idx)
 {
-	struct flow_extra **x = &ft->xchunks[idx >> CHUNK_SHIFT];
-	if (!*x && !(*x = calloc(CHUNK_FLOWS, sizeof **x)))
+	uint8_t **b = &sb->blocks[idx >> CHUNK_SHIFT];
+	if (!*b && !(*b = calloc(CHUNK_FLOWS, sb->size)))
 		return NULL;
-	return &(*x)[idx & (CHUNK_FLOWS - 1)];
+	return side_at(sb, idx);
+}
+
+static inline struct flow_extra *extra_at(const struct argus_flowtable *ft, uint32_t idx)
+{
+	return side_at(&ft->extras, idx);
+}
+
+static inline struct flow_extra *extra_get(struct argus_flowtable *ft, uint32_t idx)
+{
+	return side_get(&ft->extras, idx);
+}
+
+/* The chunk table grew to CAP chunks: the side block tables follow. */
+static int side_grow(struct side_blocks *sb, uint32_t old_cap, uint32_t cap)
+{
+	uint8_t **b = realloc(sb->blocks, cap * sizeof *b);
+	if (!b)
+		return -1;
+	memset(b + old_cap, 0, (cap - old_cap) * sizeof *b);
+	sb->blocks = b;
+	return 0;
 }
 
 /* The application decoder for a new flow's key, index + 1 or 0. */
@@ -414,7 +454,6 @@ static uint32_t pool_get(struct argus_flowtable *ft)
 		if (ft->n_chunks == ft->cap_chunks) {
 			uint32_t cap = ft->cap_chunks ? ft->cap_chunks * 2 : 16;
 			uint8_t **c = realloc(ft->chunks, cap * sizeof *c);
-			struct flow_extra **x;
 			if (!c)
 				return NIL;
 			ft->chunks = c;
@@ -422,17 +461,15 @@ static uint32_t pool_get(struct argus_flowtable *ft)
 			if (!c)
 				return NIL;
 			ft->mchunks = c;
-			x = realloc(ft->xchunks, cap * sizeof *x);
-			if (!x)
+			if (side_grow(&ft->extras, ft->cap_chunks, cap) != 0 ||
+			    side_grow(&ft->tag_blocks, ft->cap_chunks, cap) != 0)
 				return NIL;
-			ft->xchunks = x;
 			ft->cap_chunks = cap;
 		}
 		ft->chunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->flow_size);
 		if (!ft->chunks[ft->n_chunks])
 			return NIL;
 		ft->mchunks[ft->n_chunks] = NULL;
-		ft->xchunks[ft->n_chunks] = NULL;
 		if (ft->fm.size && !(ft->mchunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->fm.size))) {
 			free(ft->chunks[ft->n_chunks]);
 			return NIL;
@@ -583,13 +620,13 @@ static uint32_t table_find(const struct argus_flowtable *ft, uint32_t hash,
 
 /* ---- records ---- */
 
-static void fill_attr(struct argus_ipattr *out, const struct flow_attr *a)
+static void fill_attr(struct argus_ipattr *out, const struct flow_attr *a, int valid, int frag)
 {
 	out->ttl = a->ttl;
 	out->tos = a->tos;
 	out->ipid = a->ipid;
-	out->valid = a->valid;
-	out->frag = a->frag;
+	out->valid = (uint8_t)(valid != 0);
+	out->frag = (uint8_t)(frag != 0);
 }
 
 static int64_t whole_seconds(int64_t us)
@@ -660,8 +697,8 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	rec->trans = 1;
 	if (f->key.family == ARGUS_KEY_IPV4 || f->key.family == ARGUS_KEY_IPV6) {
 		rec->present |= ARGUS_HAS_IPATTR;
-		fill_attr(&rec->sattr, &f->sattr);
-		fill_attr(&rec->dattr, &f->dattr);
+		fill_attr(&rec->sattr, &f->sattr, f->bits & FB_SATTR, f->bits & FB_SFRAG);
+		fill_attr(&rec->dattr, &f->dattr, f->bits & FB_DATTR, f->bits & FB_DFRAG);
 	} else {
 		rec->present |= ARGUS_HAS_NET;
 	}
@@ -676,22 +713,24 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 				     f->key.family == ARGUS_KEY_IPV6 ? 0x86dd :
 				     f->key.family == ARGUS_KEY_IPV4 ? 0x0800 : f->key.ethertype;
 	}
-	if (f->vlan_valid) {
-		rec->present |= ARGUS_HAS_VLAN;
-		rec->vlan_valid = f->vlan_valid;
-		rec->svlan = f->svlan;
-		rec->dvlan = f->dvlan;
-	}
-	if (f->mpls_valid) {
-		/* Argus keeps the outermost entry of each direction */
-		rec->present |= ARGUS_HAS_MPLS;
-		if (f->mpls_valid & 0x01) {
-			rec->n_smpls = 1;
-			rec->smpls[0] = f->smpls;
+	if (f->tags) {
+		const struct flow_tags *t = side_at(&ft->tag_blocks, idx);
+		if (f->tags & (TAG_SVLAN | TAG_DVLAN)) {
+			rec->present |= ARGUS_HAS_VLAN;
+			rec->vlan_valid = (uint8_t)(f->tags & (TAG_SVLAN | TAG_DVLAN));
+			rec->svlan = (f->tags & TAG_SVLAN) ? t->svlan : 0;
+			rec->dvlan = (f->tags & TAG_DVLAN) ? t->dvlan : 0;
 		}
-		if (f->mpls_valid & 0x02) {
+		/* Argus keeps the outermost entry of each direction */
+		if (f->tags & TAG_SMPLS) {
+			rec->present |= ARGUS_HAS_MPLS;
+			rec->n_smpls = 1;
+			rec->smpls[0] = t->smpls;
+		}
+		if (f->tags & TAG_DMPLS) {
+			rec->present |= ARGUS_HAS_MPLS;
 			rec->n_dmpls = 1;
-			rec->dmpls[0] = f->dmpls;
+			rec->dmpls[0] = t->dmpls;
 		}
 	}
 	if (f->sencaps | f->dencaps) {
@@ -740,8 +779,8 @@ static void flow_reset_report(struct argus_flowtable *ft, uint32_t idx)
 	f->sstart_us = f->dstart_us = NO_TIME;
 	f->flags &= ARGUS_FLAG_MID_STREAM | ARGUS_FLAG_MULTI_MAC;
 	f->sencaps = f->dencaps = 0;
-	f->vlan_valid = f->mpls_valid = 0;
-	f->sattr.frag = f->dattr.frag = 0;
+	f->tags = 0;
+	f->bits &= (uint8_t)~(FB_SFRAG | FB_DFRAG);
 	f->mapped = 0;
 	if (f->decoder) {
 		const struct decoder_slot *d = &ft->decoders[f->decoder - 1];
@@ -761,7 +800,7 @@ static void flow_destroy(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
 
-	table_remove(ft, f->hash, idx);
+	table_remove(ft, key_hash(&f->key), idx);
 	act_remove(ft, idx);
 	rep_remove(ft, idx);
 	f->serial = 0;
@@ -1035,6 +1074,7 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 	static const struct payload none;
 	struct flow *f = flow_at(ft, idx);
 	struct flow_attr *a = dir == ARGUS_DIR_SRC ? &f->sattr : &f->dattr;
+	struct flow_tags *t = NULL;
 	int64_t ts = pkt->ts_us;
 	uint32_t app = (pl ? pl : &none)->app;
 	int first = !f->reported && f->spkts + f->dpkts == 0;
@@ -1047,13 +1087,16 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 		f->spkts++;
 		f->sbytes += pkt->wirelen;
 		f->sencaps |= pkt->encaps;
-		if (pkt->flags & ARGUS_PKT_VLAN) {
-			f->svlan = pkt->vlan_tci;
-			f->vlan_valid |= 0x01;
-		}
-		if (pkt->n_mpls) {
-			f->smpls = pkt->mpls[0];
-			f->mpls_valid |= 0x01;
+		if (((pkt->flags & ARGUS_PKT_VLAN) || pkt->n_mpls) &&
+		    (t = side_get(&ft->tag_blocks, idx)) != NULL) {
+			if (pkt->flags & ARGUS_PKT_VLAN) {
+				t->svlan = pkt->vlan_tci;
+				f->tags |= TAG_SVLAN;
+			}
+			if (pkt->n_mpls) {
+				t->smpls = pkt->mpls[0];
+				f->tags |= TAG_SMPLS;
+			}
 		}
 	} else {
 		if (f->dstart_us == NO_TIME)
@@ -1061,22 +1104,25 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 		f->dpkts++;
 		f->dbytes += pkt->wirelen;
 		f->dencaps |= pkt->encaps;
-		if (pkt->flags & ARGUS_PKT_VLAN) {
-			f->dvlan = pkt->vlan_tci;
-			f->vlan_valid |= 0x02;
-		}
-		if (pkt->n_mpls) {
-			f->dmpls = pkt->mpls[0];
-			f->mpls_valid |= 0x02;
+		if (((pkt->flags & ARGUS_PKT_VLAN) || pkt->n_mpls) &&
+		    (t = side_get(&ft->tag_blocks, idx)) != NULL) {
+			if (pkt->flags & ARGUS_PKT_VLAN) {
+				t->dvlan = pkt->vlan_tci;
+				f->tags |= TAG_DVLAN;
+			}
+			if (pkt->n_mpls) {
+				t->dmpls = pkt->mpls[0];
+				f->tags |= TAG_DMPLS;
+			}
 		}
 	}
 	if (pkt->ip_version) {
 		a->ttl = pkt->ttl;
 		a->tos = pkt->tos;
 		a->ipid = pkt->ip_version == 4 ? pkt->ipid : 0; /* Argus: none for IPv6 */
-		a->valid = 1;
+		f->bits |= dir == ARGUS_DIR_SRC ? FB_SATTR : FB_DATTR;
 		if (pkt->flags & ARGUS_PKT_FRAGMENT) {
-			a->frag = 1;
+			f->bits |= dir == ARGUS_DIR_SRC ? FB_SFRAG : FB_DFRAG;
 			f->flags |= ARGUS_FLAG_FRAG;
 		}
 	}
@@ -1128,7 +1174,6 @@ static uint32_t flow_create(struct argus_flowtable *ft, const struct argus_flow_
 	f = flow_at(ft, idx);
 	memset(f, 0, ft->flow_size);
 	f->key = *k;
-	f->hash = hash;
 	f->serial = ++ft->next_serial ? ft->next_serial : ++ft->next_serial;
 	f->cls = cls;
 	f->decoder = decoder;
@@ -1481,6 +1526,8 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 	ft->class_timeout_us[CLASS_ENDED] = ENDED_TIMEOUT_US;
 	ft->state_size = WLAN_STATE_MIN;
 	flow_layout(ft);
+	ft->extras.size = sizeof(struct flow_extra);
+	ft->tag_blocks.size = sizeof(struct flow_tags);
 	argus_fm_setup(&ft->fm, cfg->want_jitter, cfg->want_psize,
 		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
 		       cfg->status_interval_s);
@@ -1650,12 +1697,15 @@ void argus_flowtable_free(struct argus_flowtable *ft)
 		free(ft->chunks[i]);
 		if (ft->mchunks)
 			free(ft->mchunks[i]);
-		if (ft->xchunks)
-			free(ft->xchunks[i]);
+		if (ft->extras.blocks)
+			free(ft->extras.blocks[i]);
+		if (ft->tag_blocks.blocks)
+			free(ft->tag_blocks.blocks[i]);
 	}
 	free(ft->chunks);
 	free(ft->mchunks);
-	free(ft->xchunks);
+	free(ft->extras.blocks);
+	free(ft->tag_blocks.blocks);
 	free(ft->slots);
 	free(ft->frags);
 	free(ft);

@@ -58,8 +58,10 @@ enum {
 
 enum { MODE_NONE = 0, MODE_INIT = 1, MODE_PERF = 2 };
 
+/* Laid out with 4-byte alignment: two halves and the flow's fields fit in
+ * 128 bytes, the TCP part of every TCP flow in the table. */
 struct tcp_half {
-	int64_t last_us;
+	uint32_t last_lo, last_hi; /* last packet's time (half_last) */
 	uint32_t status;
 	uint32_t seqbase;
 	uint32_t seq;
@@ -279,6 +281,17 @@ static void tcp_options(struct tcp_flow *f, struct tcp_half *me, const uint8_t *
 }
 
 /* Scaled window as x86 Argus computes it (a shift count is taken mod 32). */
+static inline int64_t half_last(const struct tcp_half *h)
+{
+	return (int64_t)((uint64_t)h->last_hi << 32 | h->last_lo);
+}
+
+static inline void half_set_last(struct tcp_half *h, int64_t ts)
+{
+	h->last_lo = (uint32_t)((uint64_t)ts & 0xffffffffu);
+	h->last_hi = (uint32_t)((uint64_t)ts >> 32);
+}
+
 static inline uint32_t scaled_win(const struct tcp_half *h)
 {
 	return (uint32_t)h->win >> (h->winshift & 31u);
@@ -292,7 +305,7 @@ static void tcp_first(struct tcp_flow *f, struct tcp_half *me, struct tcp_half *
 
 	f->mode = MODE_INIT;
 	f->midstream = !(fl & TH_SYN);
-	me->last_us = ts;
+	half_set_last(me, ts);
 	me->flags |= fl;
 	me->bytes += s->len;
 	if (s->optlen > 0)
@@ -488,7 +501,7 @@ static unsigned tcp_machine(struct tcp_flow *f, struct tcp_half *me, struct tcp_
 			f->status |= ARGUS_TCP_SAW_SYN_SENT;
 			me->status |= ARGUS_TCP_SAW_SYN_SENT;
 			if (peer->seq == me->ack)
-				f->synack_us = abs_us(ts, peer->last_us);
+				f->synack_us = abs_us(ts, half_last(peer));
 		} else if (fl & TH_FIN) {
 			st = TCPS_FIN_WAIT_1;
 			f->status |= ARGUS_TCP_FIN;
@@ -511,7 +524,7 @@ static unsigned tcp_machine(struct tcp_flow *f, struct tcp_half *me, struct tcp_
 				f->status |= ARGUS_TCP_ESTABLISHED;
 				me->status |= ARGUS_TCP_ESTABLISHED;
 				if (me->seq == peer->ack)
-					f->ackdat_us = abs_us(ts, peer->last_us);
+					f->ackdat_us = abs_us(ts, half_last(peer));
 			}
 		} else {
 			me->status |= DIR_RETRANS;
@@ -668,13 +681,13 @@ static enum argus_flow_verdict tcp_update(void *state, void *flow_state,
 	}
 	if (st == TCPS_CLOSED && !(f->status & DIR_RESET))
 		f->status |= ARGUS_TCP_NORMAL_CLOSE;
-	me->last_us = pkt->ts_us;
+	half_set_last(me, pkt->ts_us);
 	return tcp_over(f) ? verdict_ended() : ARGUS_FLOW_CONTINUE;
 }
 
 static void tcp_copy_half(struct argus_tcp_dir *d, const struct tcp_half *h)
 {
-	d->last_time_us = h->last_us;
+	d->last_time_us = half_last(h);
 	d->status = h->status;
 	d->seqbase = h->seqbase;
 	d->seq = h->seq;
