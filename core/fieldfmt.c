@@ -22,7 +22,6 @@
 #include "config.h"
 #endif
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,29 +49,49 @@ static size_t put_fmt_len(char *buf, size_t buflen, int n)
 	return (size_t)n >= buflen ? buflen - 1 : (size_t)n;
 }
 
-/* Decimal digits of u at p (no NUL); returns the count.  The formats below
- * are written by hand: they run for every field of every record. */
+/* The formats below are written by hand: they run for every field of
+ * every record.  Two digits at a time: "00" .. "99". */
+static const char digit_pairs[201] = "0001020304050607080910111213141516171819"
+				     "2021222324252627282930313233343536373839"
+				     "4041424344454647484950515253545556575859"
+				     "6061626364656667686970717273747576777879"
+				     "8081828384858687888990919293949596979899";
+
+/* Decimal digits of u at p (no NUL); returns the count. */
 static size_t dec(char *p, uint64_t u)
 {
-	char tmp[20];
-	size_t n = 0, i;
+	uint64_t bound = 10;
+	size_t n = 1;
+	char *e;
 
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
+	while (n < 20 && u >= bound) {
+		n++;
+		if (n < 20)
+			bound *= 10;
+	}
+	e = p + n;
+	while (u >= 100) {
+		e -= 2;
+		memcpy(e, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10)
+		memcpy(e - 2, digit_pairs + 2 * u, 2);
+	else
+		e[-1] = (char)('0' + u);
 	return n;
 }
 
-/* Exactly w digits, zero-padded. */
+/* Exactly w digits, zero-padded (the last w digits of a longer u). */
 static void dec_w(char *p, unsigned u, int w)
 {
-	while (w-- > 0) {
-		p[w] = (char)('0' + u % 10);
-		u /= 10;
+	while (w >= 2) {
+		w -= 2;
+		memcpy(p + w, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
 	}
+	if (w)
+		p[0] = (char)('0' + u % 10);
 }
 
 /* Seconds and microseconds of a time, rounding towards minus infinity. */
@@ -101,11 +120,15 @@ static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* The date of the last day formatted is kept per thread, as in
+ * fmt_localtime. */
 static size_t fmt_rfc3339(int64_t us, char *buf, size_t buflen)
 {
-	int64_t sec, frac, days, rem, y;
-	unsigned mo, d;
+	static _Thread_local int64_t cached_days = INT64_MIN;
+	static _Thread_local char cached_date[10];
+	int64_t sec, frac, days, rem;
 	char tmp[40], *p = tmp;
+	unsigned hour, min;
 
 	split_us(us, &sec, &frac);
 	days = sec / 86400;
@@ -114,21 +137,30 @@ static size_t fmt_rfc3339(int64_t us, char *buf, size_t buflen)
 		rem += 86400;
 		days--;
 	}
-	civil(days, &y, &mo, &d);
-	if (y < 0 || y > 9999)
-		return put_fmt_len(buf, buflen,
-				   snprintf(buf, buflen, "%" PRId64 "-%02u-%02uT%02u:%02u:%02u.%06uZ", y,
-					    mo, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
-					    (unsigned)(rem % 60), (unsigned)frac));
-	dec_w(p, (unsigned)y, 4);
-	p[4] = '-';
-	dec_w(p + 5, mo, 2);
-	p[7] = '-';
-	dec_w(p + 8, d, 2);
+	hour = (unsigned)(rem / 3600);
+	min = (unsigned)(rem / 60 % 60);
+	if (days != cached_days) {
+		int64_t y;
+		unsigned mo, d;
+
+		civil(days, &y, &mo, &d);
+		if (y < 0 || y > 9999)
+			return put_fmt_len(buf, buflen,
+					   snprintf(buf, buflen,
+						    "%" PRId64 "-%02u-%02uT%02u:%02u:%02u.%06uZ", y, mo,
+						    d, hour, min, (unsigned)(rem % 60), (unsigned)frac));
+		dec_w(cached_date, (unsigned)y, 4);
+		cached_date[4] = '-';
+		dec_w(cached_date + 5, mo, 2);
+		cached_date[7] = '-';
+		dec_w(cached_date + 8, d, 2);
+		cached_days = days;
+	}
+	memcpy(p, cached_date, 10);
 	p[10] = 'T';
-	dec_w(p + 11, (unsigned)(rem / 3600), 2);
+	dec_w(p + 11, hour, 2);
 	p[13] = ':';
-	dec_w(p + 14, (unsigned)(rem / 60 % 60), 2);
+	dec_w(p + 14, min, 2);
 	p[16] = ':';
 	dec_w(p + 17, (unsigned)(rem % 60), 2);
 	p[19] = '.';
@@ -198,23 +230,91 @@ static size_t fmt_mac(const uint8_t *m, int ra, char *buf, size_t buflen)
 	return put(buf, buflen, tmp, 17);
 }
 
-static size_t fmt_addr(const struct argus_addr *a, char *buf, size_t buflen)
+/* One byte in decimal at p; returns the count. */
+static size_t dec_byte(char *p, unsigned b)
 {
-	char tmp[INET6_ADDRSTRLEN];
-	size_t n = 0;
+	if (b >= 100) {
+		p[0] = (char)('0' + b / 100);
+		memcpy(p + 1, digit_pairs + 2 * (b % 100), 2);
+		return 3;
+	}
+	if (b >= 10) {
+		memcpy(p, digit_pairs + 2 * b, 2);
+		return 2;
+	}
+	p[0] = (char)('0' + b);
+	return 1;
+}
+
+static size_t fmt_ipv4(const uint8_t *b, char *p)
+{
+	size_t n = dec_byte(p, b[0]);
 	int i;
 
-	if (a->family != 6) {
-		for (i = 0; i < 4; i++) {
-			if (i)
-				tmp[n++] = '.';
-			n += dec(tmp + n, a->bytes[i]);
-		}
-		return put(buf, buflen, tmp, n);
+	for (i = 1; i < 4; i++) {
+		p[n++] = '.';
+		n += dec_byte(p + n, b[i]);
 	}
-	if (!inet_ntop(AF_INET6, a->bytes, tmp, sizeof tmp))
-		tmp[0] = '\0';
-	return put(buf, buflen, tmp, strlen(tmp));
+	return n;
+}
+
+/* IPv6 text exactly as glibc's inet_ntop(3) writes it: lower-case hex
+ * groups without leading zeros; the longest run of two or more zero groups
+ * (the first of equal runs) as "::"; the last 32 bits as a dotted quad when
+ * the address is IPv4-compatible (::a.b.c.d, first 96 bits zero, not ::1 or
+ * ::) or IPv4-mapped (::ffff:a.b.c.d). */
+static size_t fmt_ipv6(const uint8_t *b, char *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned g[8];
+	int i, run_at = -1, run_len = 0, at = -1, len = 0;
+	size_t n = 0;
+
+	for (i = 0; i < 8; i++)
+		g[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+	for (i = 0; i <= 8; i++) {
+		if (i < 8 && g[i] == 0) {
+			if (at < 0)
+				at = i, len = 0;
+			len++;
+		} else if (at >= 0) {
+			if (len > run_len)
+				run_at = at, run_len = len;
+			at = -1;
+		}
+	}
+	if (run_len < 2)
+		run_at = -1;
+	for (i = 0; i < 8; i++) {
+		unsigned x = g[i];
+		int shift;
+
+		if (run_at >= 0 && i >= run_at && i < run_at + run_len) {
+			if (i == run_at)
+				p[n++] = ':';
+			continue;
+		}
+		if (i)
+			p[n++] = ':';
+		if (i == 6 && run_at == 0 && (run_len == 6 || (run_len == 5 && g[5] == 0xffff)))
+			return n + fmt_ipv4(b + 12, p + n);
+		for (shift = 12; shift > 0 && !(x >> shift); shift -= 4)
+			;
+		for (; shift >= 0; shift -= 4)
+			p[n++] = hex[(x >> shift) & 15];
+	}
+	if (run_at >= 0 && run_at + run_len == 8)
+		p[n++] = ':';
+	return n;
+}
+
+static size_t fmt_addr(const struct argus_addr *a, char *buf, size_t buflen)
+{
+	char tmp[48];
+
+	if (a->family != 6)
+		return put(buf, buflen, tmp, fmt_ipv4(a->bytes, tmp));
+	return put(buf, buflen, tmp, fmt_ipv6(a->bytes, tmp));
 }
 
 static size_t fmt_string(const struct argus_field *f, const struct argus_value *v,

@@ -532,6 +532,21 @@ static int get_daddr(const struct argus_record *r, struct argus_value *v)
 	return get_addr(r, v, 1);
 }
 
+/* PREFIX then X & 0xffff as four lower-case hex digits, at S (ports are
+ * formatted for every record: no printf). */
+static void hex16_text(char *s, const char *prefix, unsigned x)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(prefix);
+
+	memcpy(s, prefix, n);
+	s[n] = hex[(x >> 12) & 15];
+	s[n + 1] = hex[(x >> 8) & 15];
+	s[n + 2] = hex[(x >> 4) & 15];
+	s[n + 3] = hex[x & 15];
+	s[n + 4] = '\0';
+}
+
 /* Ports.  TCP/UDP: the port.  ICMP: sport is type*256+code and dport the
  * identifier, printed by ra as "0x0008"/"0x2440" (type and code swapped:
  * ra prints the two key bytes as a little-endian word).  ICMPv6: ra prints
@@ -548,11 +563,11 @@ static int get_port(const struct argus_record *r, struct argus_value *v, int dst
 	if (k->family == ARGUS_KEY_ETHER)
 		return put_uint(v, dst ? k->dport : k->sport);
 	if (k->family == ARGUS_KEY_ISIS) { /* the checksum the PDU is keyed by */
-		char sum[8];
 		if (!dst)
 			return absent(v);
-		snprintf(sum, sizeof sum, "0x%04x", k->ethertype);
-		return put_string(v, sum);
+		put_string(v, "");
+		hex16_text(v->s, "0x", k->ethertype);
+		return 1;
 	}
 	if (!is_ip(r))
 		return absent(v);
@@ -565,12 +580,12 @@ static int get_port(const struct argus_record *r, struct argus_value *v, int dst
 			return absent(v);
 		if (dst) {
 			put_uint(v, k->dport);
-			snprintf(v->s, sizeof v->s, "0x%04x", (unsigned)k->dport);
+			hex16_text(v->s, "0x", k->dport);
 		} else {
 			/* machine formats: the ICMP type, as for ICMPv6 */
 			put_uint(v, ARGUS_ICMP_TYPE(k));
-			snprintf(v->s, sizeof v->s, "0x%02x%02x", (unsigned)ARGUS_ICMP_CODE(k),
-				 (unsigned)ARGUS_ICMP_TYPE(k));
+			hex16_text(v->s, "0x",
+				   (unsigned)ARGUS_ICMP_CODE(k) << 8 | (unsigned)ARGUS_ICMP_TYPE(k));
 		}
 		return 1;
 	case IPPROTO_NUM_ICMPV6:
@@ -582,7 +597,7 @@ static int get_port(const struct argus_record *r, struct argus_value *v, int dst
 		if (!dst || k->family != ARGUS_KEY_IPV4)
 			return absent(v);
 		put_uint(v, (uint32_t)k->sport << 16 | k->dport);
-		snprintf(v->s, sizeof v->s, "0x2020%04x", (unsigned)k->dport);
+		hex16_text(v->s, "0x2020", k->dport);
 		return 1;
 	default:
 		return absent(v);
@@ -1059,7 +1074,7 @@ static int get_dvpri(const struct argus_record *r, struct argus_value *v)
 static int put_hex16(struct argus_value *v, unsigned x)
 {
 	put_uint(v, x);
-	snprintf(v->s, sizeof v->s, "0x%04x", x & 0xffffu);
+	hex16_text(v->s, "0x", x);
 	return 1;
 }
 

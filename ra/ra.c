@@ -91,7 +91,6 @@ struct selection {
 	const void *filter;
 	const struct argus_filter_ops *fops;
 	const struct ra_timerange *time;
-	struct argus_raview *view;
 	struct argus_record *viewbuf;
 };
 
@@ -101,7 +100,7 @@ static int selected(const struct selection *sel, const struct argus_record *rec)
 		return 0;
 	if (!sel->filter)
 		return 1;
-	return sel->fops->match(sel->filter, argus_raview_of(sel->view, rec, sel->viewbuf));
+	return sel->fops->match(sel->filter, argus_raview_of(rec, sel->viewbuf));
 }
 
 /* Read one input; returns 0, or 1 if it had errors (already reported). */
@@ -382,7 +381,6 @@ int main(int argc, char **argv)
 		struct reader rd;
 		void *filter = NULL;
 		struct argus_record *rec = NULL, *viewbuf = NULL;
-		struct argus_raview *view = NULL;
 		struct selection sel;
 		char rs_copy[4096];
 
@@ -465,19 +463,15 @@ int main(int argc, char **argv)
 		}
 		rec = malloc(sizeof *rec);
 		viewbuf = malloc(sizeof *viewbuf);
-		view = malloc(sizeof *view);
-		if (!rec || !viewbuf || !view) {
+		if (!rec || !viewbuf) {
 			argus_log(ARGUS_LOG_ERROR, "out of memory");
 			status = 1;
 			free(rec);
 			rec = NULL;
-		} else {
-			argus_raview_init(view);
 		}
 		sel.filter = filter;
 		sel.fops = fmod ? fmod->desc->ops.filter : NULL;
 		sel.time = time_arg ? &timerange : NULL;
-		sel.view = view;
 		sel.viewbuf = viewbuf;
 		for (size_t i = 0; rec && i < n_inputs && !stop_requested && !output_failed && limit > 0; i++)
 			status |= read_input(&rd, inputs[i], -1, &sel, &out, &limit, quiet, rec,
@@ -503,7 +497,6 @@ int main(int argc, char **argv)
 		}
 		free(rec);
 		free(viewbuf);
-		free(view);
 done:
 		free(fields);
 		if (filter)

@@ -40,7 +40,8 @@ tests_unit_test_fieldtab_LDADD = $(UNIT_LDADD)
 
 tests_unit_test_outputs_SOURCES = tests/unit/test_outputs.c \
 	plugins/outputs/csv/csv.c plugins/outputs/json/json.c plugins/outputs/text/text.c \
-	plugins/outputs/common/outbuf.c plugins/outputs/common/outbuf.h
+	plugins/outputs/common/outbuf.c plugins/outputs/common/outbuf.h \
+	plugins/outputs/common/services.c plugins/outputs/common/services.h
 tests_unit_test_outputs_CFLAGS = $(UNIT_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_outputs_LDADD = $(UNIT_LDADD) $(JANSSON_LIBS)
 

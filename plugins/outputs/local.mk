@@ -1,9 +1,11 @@
 # Output modules: plugins/outputs/NAME.la built from plugins/outputs/NAME/.
 # plugins/outputs/common/ holds helpers shared by the output modules, linked
-# into each as a convenience library (its symbols stay private to the module).
+# into each as a convenience library (its symbols stay private to the module):
+# the buffered writer, and the services names (text output, ra's filter).
 noinst_LTLIBRARIES += plugins/outputs/common/liboutbuf.la
 plugins_outputs_common_liboutbuf_la_SOURCES = plugins/outputs/common/outbuf.c \
-	plugins/outputs/common/outbuf.h
+	plugins/outputs/common/outbuf.h plugins/outputs/common/services.c \
+	plugins/outputs/common/services.h
 
 pluginoutputs_LTLIBRARIES += plugins/outputs/binary.la plugins/outputs/csv.la \
 	plugins/outputs/json.la plugins/outputs/text.la

@@ -2,6 +2,7 @@
  * text forms of the built-in fields.  Expected ra texts come from Argus
  * 3.0.8.2's ra run on hand-made records (shared/golden/handmade) and on the
  * golden captures. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -926,6 +927,110 @@ static void test_format_edges(void **st)
 	assert_string_equal(small, "-42");
 }
 
+/* The hand-written number, address and time formats against libc's. */
+static uint64_t next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void test_formats_against_libc(void **st)
+{
+	static const char *const v6[] = {
+		"::",	       "::1",	       "::2",		"1::",		"1::1",
+		"::ffff:1.2.3.4", "::1.2.3.4",  "::0.0.1.0",	"::ffff:0:1.2.3.4", "::fffe:1.2.3.4",
+		"0:0:0:1::",   "1:0:0:2::3",   "1::2:0:0:3",	"1:0:1:0:1:0:1:0", "fe80::1:0:0:0",
+		"2001:db8::ff00:42:8329", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "1:2:3:4:5:6:7:8",
+		"a:b:c:d:e:f:0:1", "0:1:2:3:4:5:6:7", "1:2:3:4:5:6:7:0",
+	};
+	const struct argus_field *f = argus_field_find("saddr");
+	struct argus_value v;
+	char want[64], got[64];
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	size_t i;
+	int k;
+	(void)st;
+
+	memset(&v, 0, sizeof v);
+	v.type = ARGUS_VALUE_ADDR;
+	v.v.addr.family = 6;
+	for (i = 0; i < sizeof v6 / sizeof v6[0]; i++) {
+		assert_int_equal(inet_pton(AF_INET6, v6[i], v.v.addr.bytes), 1);
+		assert_non_null(inet_ntop(AF_INET6, v.v.addr.bytes, want, sizeof want));
+		argus_field_format(f, &v, ARGUS_FORMAT_CSV, got, sizeof got);
+		assert_string_equal(got, want);
+	}
+	/* groups zero or not at random, so that every shape of zero run shows */
+	for (k = 0; k < 20000; k++) {
+		unsigned zeros = (unsigned)next_random(&x);
+
+		for (i = 0; i < 16; i += 2) {
+			uint64_t r = next_random(&x);
+			unsigned g = (zeros >> (i / 2)) & 1 ? 0 : (r & 1 ? 0xffffu : (unsigned)(r >> 8) & 0xffffu);
+
+			if (k % 4 == 0)
+				g = (unsigned)(r >> 16) % 3; /* small groups, small IPv4 bytes */
+			v.v.addr.bytes[i] = (uint8_t)(g >> 8);
+			v.v.addr.bytes[i + 1] = (uint8_t)g;
+		}
+		v.v.addr.family = 6;
+		assert_non_null(inet_ntop(AF_INET6, v.v.addr.bytes, want, sizeof want));
+		argus_field_format(f, &v, ARGUS_FORMAT_TEXT, got, sizeof got);
+		assert_string_equal(got, want);
+		v.v.addr.family = 4;
+		assert_non_null(inet_ntop(AF_INET, v.v.addr.bytes, want, sizeof want));
+		argus_field_format(f, &v, ARGUS_FORMAT_TEXT, got, sizeof got);
+		assert_string_equal(got, want);
+	}
+
+	/* counters */
+	f = argus_field_find("pkts");
+	memset(&v, 0, sizeof v);
+	v.type = ARGUS_VALUE_UINT;
+	for (k = 0; k < 200000; k++) {
+		uint64_t r = next_random(&x);
+
+		v.v.u = k < 64 ? (k < 20 ? (uint64_t)k : UINT64_MAX >> (k - 20)) : r >> (r % 64);
+		if (k == 64)
+			v.v.u = 10000000000000000000u;
+		snprintf(want, sizeof want, "%llu", (unsigned long long)v.v.u);
+		assert_int_equal(argus_field_format(f, &v, ARGUS_FORMAT_CSV, got, sizeof got),
+				 strlen(want));
+		assert_string_equal(got, want);
+	}
+
+	/* RFC 3339 times, days alternating (the date is cached) */
+	f = argus_field_find("stime");
+	memset(&v, 0, sizeof v);
+	v.type = ARGUS_VALUE_TIME;
+	for (k = 0; k < 20000; k++) {
+		int64_t us = (int64_t)(next_random(&x) % 500000000000000000u) - 150000000000000000;
+		int64_t sec, frac;
+		time_t t;
+		struct tm tm;
+
+		if (k % 3 == 1)
+			us = v.v.time_us + 86400000000 * (int64_t)(next_random(&x) % 3) - 1;
+		sec = us / 1000000;
+		frac = us % 1000000;
+		if (frac < 0) {
+			frac += 1000000;
+			sec--;
+		}
+		t = (time_t)sec;
+		assert_non_null(gmtime_r(&t, &tm));
+		if (tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
+			continue;
+		snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)frac);
+		v.v.time_us = us;
+		argus_field_format(f, &v, ARGUS_FORMAT_CSV, got, sizeof got);
+		assert_string_equal(got, want);
+	}
+}
+
 /* ---- jitter, packet sizes, MPLS, user data ------------------------------------------ */
 
 /* Statistics of ssh.pcap's TCP flow and mptcp-v0.pcap's first flow as argus
@@ -1094,7 +1199,7 @@ int main(void)
 		cmocka_unit_test(test_rates),	     cmocka_unit_test(test_srcid),
 		cmocka_unit_test(test_mar),	     cmocka_unit_test(test_format_edges),
 		cmocka_unit_test(test_jitter),	     cmocka_unit_test(test_psize_mpls),
-		cmocka_unit_test(test_userdata),
+		cmocka_unit_test(test_userdata),     cmocka_unit_test(test_formats_against_libc),
 	};
 	return cmocka_run_group_tests(tests, setup_utc, NULL);
 }

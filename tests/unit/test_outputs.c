@@ -24,6 +24,7 @@
 
 #include "core/fieldtab.h"
 #include "core/host.h"
+#include "plugins/outputs/common/services.h"
 
 const struct argus_plugin *csv_LTX_argus_plugin_entry(void);
 const struct argus_plugin *json_LTX_argus_plugin_entry(void);
@@ -1395,6 +1396,98 @@ static void test_json(void **st)
 	free(out);
 }
 
+/* Strings are checked for escapes eight bytes at a time: a byte to escape
+ * in every position of a 16-byte srcid, and clean ones of whole words. */
+static void test_json_escape_positions(void **st)
+{
+	static const unsigned char bad[] = {'"', '\\', 0x01, 0x1f, 0x7f, 0x80, 0xe9, 0xff};
+	struct run x;
+	struct argus_record r;
+	const char *p;
+	char *out;
+	size_t pos, b;
+	(void)st;
+
+	run_open(&x, json_LTX_argus_plugin_entry(), "srcid", 0, 0);
+	g_dns_udp(&r);
+	r.srcid.type = ARGUS_SRCID_STRING;
+	r.srcid.len = 16;
+	for (pos = 0; pos < 16; pos++)
+		for (b = 0; b < sizeof bad; b++) {
+			memset(r.srcid.value, 'a', 16);
+			r.srcid.value[pos] = bad[b];
+			run_write(&x, &r);
+		}
+	for (pos = 1; pos <= 16; pos++) {
+		memset(r.srcid.value, 0, 16);
+		memset(r.srcid.value, 'z', pos);
+		r.srcid.len = (uint8_t)pos;
+		run_write(&x, &r);
+	}
+	out = run_close(&x);
+
+	p = out;
+	for (pos = 0; pos < 16; pos++)
+		for (b = 0; b < sizeof bad; b++) {
+			json_t *o = parse_line(&p);
+			char want[40];
+			size_t n = 0, i;
+
+			for (i = 0; i < 16; i++) {
+				unsigned ch = i == pos ? bad[b] : 'a';
+
+				if (ch >= 0x80) { /* \u00XX: that code point in UTF-8 */
+					want[n++] = (char)(0xc0 | ch >> 6);
+					want[n++] = (char)(0x80 | (ch & 0x3f));
+				} else {
+					want[n++] = (char)ch;
+				}
+			}
+			want[n] = '\0';
+			assert_string_equal(json_string_value(json_object_get(o, "srcid")), want);
+			json_decref(o);
+		}
+	for (pos = 1; pos <= 16; pos++) {
+		json_t *o = parse_line(&p);
+		char want[17];
+
+		memset(want, 'z', pos);
+		want[pos] = '\0';
+		assert_string_equal(json_string_value(json_object_get(o, "srcid")), want);
+		json_decref(o);
+	}
+	assert_string_equal(p, "");
+	free(out);
+}
+
+/* The services table read once gives what getservbyport(3) gives. */
+static void test_services_table(void **st)
+{
+	static const char *const protos[2] = {"tcp", "udp"};
+	unsigned port;
+	int i, round;
+	(void)st;
+
+	for (round = 0; round < 2; round++) {
+		/* then after a release, the well-known ports again */
+		for (port = 0; port < (round ? 1024u : 65536u); port += port < 1200 ? 1 : 7) {
+			for (i = 0; i < 2; i++) {
+				struct servent *se = getservbyport(htons((uint16_t)port), protos[i]);
+				const char *name = argus_service_name(i ? 17 : 6, port);
+
+				if (se)
+					assert_string_equal(name, se->s_name);
+				else
+					assert_null(name);
+			}
+		}
+		argus_services_release();
+	}
+	assert_null(argus_service_name(1, 53));
+	assert_null(argus_service_name(6, 65536));
+	argus_services_release();
+}
+
 /* ---- buffering and errors -------------------------------------------------------------- */
 
 static void test_many_records(void **st)
@@ -1507,6 +1600,7 @@ int main(void)
 		cmocka_unit_test(test_text_aligned_new_fields), cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_json),		  cmocka_unit_test(test_many_records),
 		cmocka_unit_test(test_write_errors),	  cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_json_escape_positions), cmocka_unit_test(test_services_table),
 	};
 	return cmocka_run_group_tests(tests, setup_utc, NULL);
 }

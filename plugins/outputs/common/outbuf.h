@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,6 +91,52 @@ static inline void argus_outbuf_put(struct argus_outbuf *o, const char *p, size_
 static inline void argus_outbuf_puts(struct argus_outbuf *o, const char *s)
 {
 	argus_outbuf_put(o, s, strlen(s));
+}
+
+/* Numbers written by hand for every record (printf costs more than the
+ * rest of a field): "00" .. "99". */
+static inline const char *argus_digit_pairs(void)
+{
+	static const char pairs[201] = "0001020304050607080910111213141516171819"
+				       "2021222324252627282930313233343536373839"
+				       "4041424344454647484950515253545556575859"
+				       "6061626364656667686970717273747576777879"
+				       "8081828384858687888990919293949596979899";
+	return pairs;
+}
+
+/* The decimal digits of U at P, no NUL; returns the count (at most 20). */
+static inline size_t argus_dec_u64(char *p, uint64_t u)
+{
+	const char *pairs = argus_digit_pairs();
+	char tmp[20], *e = tmp + sizeof tmp;
+	size_t n;
+
+	while (u >= 100) {
+		e -= 2;
+		memcpy(e, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		e -= 2;
+		memcpy(e, pairs + 2 * u, 2);
+	} else {
+		*--e = (char)('0' + u);
+	}
+	n = (size_t)(tmp + sizeof tmp - e);
+	memcpy(p, e, n);
+	return n;
+}
+
+/* Exactly 6 decimal digits of U (< 1000000, zero-padded) at P. */
+static inline void argus_dec_6(char *p, unsigned u)
+{
+	const char *pairs = argus_digit_pairs();
+
+	memcpy(p + 4, pairs + 2 * (u % 100), 2);
+	u /= 100;
+	memcpy(p + 2, pairs + 2 * (u % 100), 2);
+	memcpy(p, pairs + 2 * (u / 100 % 100), 2);
 }
 
 #endif

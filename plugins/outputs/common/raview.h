@@ -21,61 +21,36 @@
  *    so the key is shown as stored (the reader turned it round).
  * 3. A flow record without a TIME section shows times of 0.
  *
- * Header only (static functions), so each user compiles its own copy and
- * no link line changes.  Nothing here allocates; the services look-ups are
- * cached one bit per port in struct argus_raview (16 KiB, caller's). */
+ * Header only (static functions), so each user compiles its own copy; the
+ * services names come from services.c (liboutbuf).  Nothing here allocates
+ * per record. */
 #ifndef ARGUS_PLUGINS_OUTPUTS_RAVIEW_H
 #define ARGUS_PLUGINS_OUTPUTS_RAVIEW_H
 
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <argus/record.h>
 
-struct argus_raview {
-	/* TCP ports ra takes for a server's: one bit per port looked up, one
-	 * bit per port found in the services database */
-	uint8_t svc_known[65536 / 8], svc_yes[65536 / 8];
-};
+#include "services.h"
 
-static inline void argus_raview_init(struct argus_raview *rv)
+/* ra's server-port test. */
+static inline int argus_raview_server_port(unsigned port)
 {
-	memset(rv, 0, sizeof *rv);
-}
-
-/* ra's server-port test, cached per port. */
-static inline int argus_raview_server_port(struct argus_raview *rv, unsigned port)
-{
-	unsigned byte = (port & 0xffffu) >> 3;
-	uint8_t bit = (uint8_t)(1u << (port & 7u));
-
-	if (port < 1024)
-		return 1;
-	if (!(rv->svc_known[byte] & bit)) {
-		struct servent se, *res = NULL;
-		char buf[1024];
-
-		rv->svc_known[byte] |= bit;
-		if (getservbyport_r(htons((uint16_t)port), "tcp", &se, buf, sizeof buf, &res) == 0 &&
-		    res)
-			rv->svc_yes[byte] |= bit;
-	}
-	return (rv->svc_yes[byte] & bit) != 0;
+	return port < 1024 || argus_service_name(6, port) != NULL;
 }
 
 /* Rule 1: does ra show R turned round? */
-static inline int argus_raview_swaps_tcp(struct argus_raview *rv, const struct argus_record *r)
+static inline int argus_raview_swaps_tcp(const struct argus_record *r)
 {
 	const struct argus_flow_key *k = &r->key;
 
 	if (r->kind != ARGUS_RECORD_FLOW || !(r->present & ARGUS_HAS_FLOW) ||
 	    !(r->present & ARGUS_HAS_TCP) || k->family != ARGUS_KEY_IPV4 || k->proto != 6 ||
 	    (r->tcp.status & (ARGUS_TCP_SAW_SYN | ARGUS_TCP_SAW_SYN_SENT)) ||
-	    !argus_raview_server_port(rv, k->sport))
+	    !argus_raview_server_port(k->sport))
 		return 0;
-	return k->sport < k->dport || !argus_raview_server_port(rv, k->dport);
+	return k->sport < k->dport || !argus_raview_server_port(k->dport);
 }
 
 #define ARGUS_RAVIEW_SWAP(type, a, b)                                                            \
@@ -123,8 +98,7 @@ static inline void argus_raview_swap_directions(struct argus_record *v)
 }
 
 /* The record as ra shows it: REC itself, or VIEW made from it. */
-static inline const struct argus_record *argus_raview_of(struct argus_raview *rv,
-							 const struct argus_record *rec,
+static inline const struct argus_record *argus_raview_of(const struct argus_record *rec,
 							 struct argus_record *view)
 {
 	int unswap_ether, swap_tcp, no_time;
@@ -133,7 +107,7 @@ static inline const struct argus_record *argus_raview_of(struct argus_raview *rv
 		return rec;
 	unswap_ether = rec->reversed && (rec->present & ARGUS_HAS_FLOW) &&
 		       rec->key.family == ARGUS_KEY_ETHER;
-	swap_tcp = argus_raview_swaps_tcp(rv, rec);
+	swap_tcp = argus_raview_swaps_tcp(rec);
 	no_time = !(rec->present & ARGUS_HAS_TIME);
 	if (!unswap_ether && !swap_tcp && !no_time)
 		return rec;

@@ -160,31 +160,43 @@ static int write_header(struct csv_stream *c)
 static int csv_write(void *stream, const struct argus_record *rec, char *err, size_t errlen)
 {
 	struct csv_stream *c = stream;
-	char text[VALUE_MAX];
+	struct argus_outbuf *o = &c->out;
 	size_t i;
 
-	if (c->out.err)
-		return argus_outbuf_error(&c->out, err, errlen);
+	if (o->err)
+		return argus_outbuf_error(o, err, errlen);
 	if (rec->kind == ARGUS_RECORD_MAR && !(c->flags & ARGUS_OUT_SHOW_MAR))
 		return 0;
 	if (!c->header_done && write_header(c) != 0)
-		return argus_outbuf_error(&c->out, err, errlen);
+		return argus_outbuf_error(o, err, errlen);
 	for (i = 0; i < c->n; i++) {
 		const struct argus_field *f = c->fields[i];
 		struct argus_value v;
-		size_t len = 0;
+		char *text;
+		size_t len;
 
-		if (f->get(rec, &v))
-			len = c->host->field_format(f, &v, ARGUS_FORMAT_CSV, text, sizeof text);
-		if (argus_outbuf_reserve(&c->out, 2 * len + 8) != 0)
-			return argus_outbuf_error(&c->out, err, errlen);
+		/* the separator, the value quoted with every byte doubled, a NUL */
+		if (argus_outbuf_reserve(o, 2 * VALUE_MAX + 4) != 0)
+			return argus_outbuf_error(o, err, errlen);
 		if (i)
-			c->out.buf[c->out.len++] = c->sep;
-		put_value(&c->out, text, len, c->sep);
+			o->buf[o->len++] = c->sep;
+		if (!f->get(rec, &v))
+			continue;
+		/* formatted in place; moved aside only when it must be quoted */
+		text = o->buf + o->len;
+		len = c->host->field_format(f, &v, ARGUS_FORMAT_CSV, text, VALUE_MAX);
+		if (needs_quotes(text, len, c->sep)) {
+			char copy[VALUE_MAX];
+
+			memcpy(copy, text, len);
+			put_value(o, copy, len, c->sep);
+		} else {
+			o->len += len;
+		}
 	}
-	if (argus_outbuf_reserve(&c->out, 2) != 0)
-		return argus_outbuf_error(&c->out, err, errlen);
-	argus_outbuf_put(&c->out, EOL, 2);
+	if (argus_outbuf_reserve(o, 2) != 0)
+		return argus_outbuf_error(o, err, errlen);
+	argus_outbuf_put(o, EOL, 2);
 	return 0;
 }
 

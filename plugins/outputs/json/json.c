@@ -14,6 +14,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct json_field {
 	const struct argus_field *f;
 	char key[KEY_MAX + 4];       /* "name": */
 	char epoch_key[KEY_MAX + 12]; /* ,"name_epoch": */
+	size_t key_len, epoch_key_len;
 };
 
 struct json_stream {
@@ -112,8 +114,9 @@ static int json_open(void *state, int fd, const struct argus_output_opts *opts, 
 			return ARGUS_EINVAL;
 		}
 		jf->f = f;
-		snprintf(jf->key, sizeof jf->key, "\"%s\":", f->name);
-		snprintf(jf->epoch_key, sizeof jf->epoch_key, ",\"%s_epoch\":", f->name);
+		jf->key_len = (size_t)snprintf(jf->key, sizeof jf->key, "\"%s\":", f->name);
+		jf->epoch_key_len = (size_t)snprintf(jf->epoch_key, sizeof jf->epoch_key,
+						     ",\"%s_epoch\":", f->name);
 	}
 	*stream = j;
 	return 0;
@@ -151,16 +154,10 @@ static void put_jstring(struct argus_outbuf *o, const char *s, size_t n)
 	o->len = (size_t)(p - o->buf);
 }
 
+/* Room must have been reserved for the numbers (at most 28 bytes). */
 static void put_u64(struct argus_outbuf *o, uint64_t u)
 {
-	char tmp[24];
-	size_t n = sizeof tmp;
-
-	do {
-		tmp[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	argus_outbuf_put(o, tmp + n, sizeof tmp - n);
+	o->len += argus_dec_u64(o->buf + o->len, u);
 }
 
 static void put_i64(struct argus_outbuf *o, int64_t i)
@@ -177,28 +174,79 @@ static void put_i64(struct argus_outbuf *o, int64_t i)
 static void put_epoch(struct argus_outbuf *o, int64_t us)
 {
 	uint64_t a = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	unsigned frac = (unsigned)(a % 1000000);
-	char tmp[8];
-	int k;
+	char *p = o->buf + o->len;
+	size_t n = 0;
 
 	if (us < 0)
-		o->buf[o->len++] = '-';
-	put_u64(o, a / 1000000);
-	tmp[0] = '.';
-	for (k = 6; k >= 1; k--) {
-		tmp[k] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	argus_outbuf_put(o, tmp, 7);
+		p[n++] = '-';
+	n += argus_dec_u64(p + n, a / 1000000);
+	p[n++] = '.';
+	argus_dec_6(p + n, (unsigned)(a % 1000000));
+	o->len += n + 6;
 }
 
+/* Does a byte of X need escaping: below 0x20, 0x7f or above, '"' or '\\'?
+ * Eight bytes at a time: (y - 0x01..) & ~y has a byte's top bit set only if
+ * some byte of y is zero (a borrow starts at a zero byte), and
+ * (x - 0x20..) & ~x likewise only if some byte of x is below 0x20. */
+static int word_needs_escape(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u, tops = 0x8080808080808080u;
+	uint64_t del = x ^ (ones * 0x7f), quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
+	uint64_t hits = ((x - ones * 0x20) & ~x) | ((del - ones) & ~del) |
+			((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | x;
+
+	return (hits & tops) != 0;
+}
+
+/* Does S need no escaping in a JSON string?  (Strings are mostly times and
+ * addresses: checked eight bytes at a time.) */
+static int json_clean(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (word_needs_escape(x))
+			return 0;
+	}
+	for (; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+/* The text form of V as a JSON string, formatted in place. */
+static void put_text(struct json_stream *j, const struct json_field *jf,
+		     const struct argus_value *v)
+{
+	struct argus_outbuf *o = &j->out;
+	char *text = o->buf + o->len + 1; /* after the opening quote */
+	size_t n = j->st->host->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, VALUE_MAX);
+
+	if (json_clean(text, n)) {
+		o->buf[o->len] = '"';
+		o->len += n + 1;
+		o->buf[o->len++] = '"';
+	} else {
+		char copy[VALUE_MAX];
+
+		memcpy(copy, text, n);
+		put_jstring(o, copy, n);
+	}
+}
+
+/* Room for FIELD_MAX bytes must have been reserved: the keys are copied
+ * whole (a fixed size the compiler inlines) and the length added. */
 static void put_field(struct json_stream *j, const struct json_field *jf,
 		      const struct argus_value *v, int *first)
 {
-	const struct argus_host *h = j->st->host;
 	struct argus_outbuf *o = &j->out;
-	char text[VALUE_MAX];
-	size_t n;
 
 	if (v->type == ARGUS_VALUE_NONE ||
 	    (v->type == ARGUS_VALUE_DOUBLE && !isfinite(v->v.d)))
@@ -206,7 +254,8 @@ static void put_field(struct json_stream *j, const struct json_field *jf,
 	if (!*first)
 		o->buf[o->len++] = ',';
 	*first = 0;
-	argus_outbuf_puts(o, jf->key);
+	memcpy(o->buf + o->len, jf->key, sizeof jf->key);
+	o->len += jf->key_len;
 	switch (v->type) {
 	case ARGUS_VALUE_UINT:
 		put_u64(o, v->v.u);
@@ -218,18 +267,17 @@ static void put_field(struct json_stream *j, const struct json_field *jf,
 		put_epoch(o, v->v.time_us);
 		break;
 	case ARGUS_VALUE_DOUBLE:
-		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
-		argus_outbuf_put(o, text, n);
+		o->len += j->st->host->field_format(jf->f, v, ARGUS_FORMAT_CSV, o->buf + o->len,
+						    VALUE_MAX);
 		break;
 	case ARGUS_VALUE_TIME:
-		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
-		put_jstring(o, text, n);
-		argus_outbuf_puts(o, jf->epoch_key);
+		put_text(j, jf, v);
+		memcpy(o->buf + o->len, jf->epoch_key, sizeof jf->epoch_key);
+		o->len += jf->epoch_key_len;
 		put_epoch(o, v->v.time_us);
 		break;
 	default: /* addresses, names, maps */
-		n = h->field_format(jf->f, v, ARGUS_FORMAT_CSV, text, sizeof text);
-		put_jstring(o, text, n);
+		put_text(j, jf, v);
 		break;
 	}
 }

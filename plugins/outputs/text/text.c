@@ -17,8 +17,6 @@
 #include "config.h"
 #endif
 
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +25,7 @@
 
 #include "../common/outbuf.h"
 #include "../common/raview.h"
+#include "../common/services.h"
 
 #define VALUE_MAX 128
 #define WIDTH_MAX 256
@@ -58,13 +57,6 @@ struct column {
 	unsigned kind;
 };
 
-struct service {
-	uint32_t key; /* proto << 16 | port, +1 so that 0 means empty */
-	char name[24];
-};
-
-#define SERVICE_SLOTS 512
-
 struct text_state {
 	const struct argus_host *host;
 };
@@ -82,8 +74,7 @@ struct text_stream {
 	int mac_names;            /* a smac or dmac column is printed */
 	char *line;
 	size_t linecap;
-	struct service *services; /* without ARGUS_OUT_NUMERIC */
-	struct argus_raview view; /* ra's presentation rules 1-3 */
+	size_t line_width;        /* an aligned line: the widths and the blanks between */
 	struct argus_outbuf out;
 };
 
@@ -106,7 +97,11 @@ static int text_init(const struct argus_host *host, void **state, char *err, siz
 	return 0;
 }
 
-static void text_fini(void *state) { free(state); }
+static void text_fini(void *state)
+{
+	argus_services_release();
+	free(state);
+}
 
 static void text_free(struct text_stream *t)
 {
@@ -116,7 +111,6 @@ static void text_free(struct text_stream *t)
 	free(t->vals);
 	free(t->lens);
 	free(t->line);
-	free(t->services);
 	argus_outbuf_free(&t->out);
 	free(t);
 }
@@ -181,7 +175,6 @@ static int text_open(void *state, int fd, const struct argus_output_opts *opts, 
 	if (!t)
 		goto nomem;
 	t->host = s->host;
-	argus_raview_init(&t->view);
 	argus_outbuf_init(&t->out, fd);
 	t->flags = opts ? opts->flags : 0;
 	t->sep = opts ? opts->separator : 0;
@@ -197,10 +190,7 @@ static int text_open(void *state, int fd, const struct argus_output_opts *opts, 
 	t->lens = calloc(t->n, sizeof *t->lens);
 	t->linecap = t->n * (WIDTH_MAX + VALUE_MAX + 2) + 4;
 	t->line = malloc(t->linecap);
-	if (!(t->flags & ARGUS_OUT_NUMERIC))
-		t->services = calloc(SERVICE_SLOTS, sizeof *t->services);
-	if (!t->cols || !t->vals || !t->lens || !t->line ||
-	    !t->out.buf || (!(t->flags & ARGUS_OUT_NUMERIC) && !t->services))
+	if (!t->cols || !t->vals || !t->lens || !t->line || !t->out.buf)
 		goto nomem;
 	for (i = 0; i < t->n; i++) {
 		struct column *c = &t->cols[i];
@@ -220,6 +210,7 @@ static int text_open(void *state, int fd, const struct argus_output_opts *opts, 
 		if (c->width > WIDTH_MAX)
 			c->width = WIDTH_MAX;
 		c->kind = column_kind(f);
+		t->line_width += c->width + (i ? 1 : 0);
 		if (strcmp(f->name, "smac") == 0 || strcmp(f->name, "dmac") == 0)
 			t->mac_names = 1;
 	}
@@ -231,7 +222,8 @@ nomem:
 	return ARGUS_ENOMEM;
 }
 
-/* Lay S (n bytes) out in width w at p; returns the bytes written. */
+/* Lay S (n bytes) out in width w at p; returns the bytes written.  (The
+ * records' lines use place_value.) */
 static size_t layout(char *p, const char *s, size_t n, unsigned w, unsigned kind)
 {
 	size_t pad;
@@ -258,6 +250,47 @@ static size_t layout(char *p, const char *s, size_t n, unsigned w, unsigned kind
 		memcpy(p + pad, s, n);
 	}
 	return w;
+}
+
+/* Put S (n bytes) in its column of width w at p, over blanks already there;
+ * returns w. */
+static size_t place_value(char *p, const char *s, size_t n, unsigned w, unsigned kind)
+{
+	if (n > w) {
+		if (kind & COL_CUT) {
+			memcpy(p, s, w);
+		} else {
+			memcpy(p, s, w - 1);
+			p[w - 1] = '*';
+		}
+	} else {
+		memcpy((kind & COL_LEFT) ? p : p + (w - n), s, n);
+	}
+	return w;
+}
+
+/* Copy the constant S to VAL; returns its length. */
+static size_t set_text(char *val, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(val, s, n + 1);
+	return n;
+}
+
+/* A MAC address as six hex pairs, at VAL; returns 17. */
+static size_t mac_text(char *val, const uint8_t *m)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		val[3 * i] = hex[m[i] >> 4];
+		val[3 * i + 1] = hex[m[i] & 15];
+		val[3 * i + 2] = ':';
+	}
+	val[17] = '\0';
+	return 17;
 }
 
 static int write_title(struct text_stream *t)
@@ -287,26 +320,6 @@ static int write_title(struct text_stream *t)
 	return argus_outbuf_append(&t->out, t->line, (size_t)(p - t->line));
 }
 
-/* Service name of a TCP/UDP port, cached. */
-static const char *service(struct text_stream *t, uint8_t proto, unsigned port)
-{
-	uint32_t key = ((uint32_t)proto << 16 | port) + 1;
-	struct service *sv = &t->services[(port * 31u + proto) % SERVICE_SLOTS];
-
-	if (sv->key != key) {
-		struct servent se, *res = NULL;
-		char buf[1024];
-
-		sv->key = key;
-		sv->name[0] = '\0';
-		if (getservbyport_r(htons((uint16_t)port), proto == 6 ? "tcp" : "udp", &se, buf,
-				    sizeof buf, &res) == 0 &&
-		    res && res->s_name)
-			snprintf(sv->name, sizeof sv->name, "%s", res->s_name);
-	}
-	return sv->name[0] ? sv->name : NULL;
-}
-
 /* LLC SAP names ra shows without -n ("" for the null SAP). */
 static const char *sap_name(unsigned sap, char *buf, size_t len)
 {
@@ -333,8 +346,8 @@ static const char *sap_name(unsigned sap, char *buf, size_t len)
 }
 
 /* Ports as ra shows them without -n; NULL to keep the field's own text. */
-static const char *named_port(struct text_stream *t, const struct argus_record *rec,
-			      const struct argus_value *v, char *buf, size_t len)
+static const char *named_port(const struct argus_record *rec, const struct argus_value *v,
+			      char *buf, size_t len)
 {
 	const struct argus_flow_key *k = &rec->key;
 
@@ -348,7 +361,7 @@ static const char *named_port(struct text_stream *t, const struct argus_record *
 	}
 	if ((k->family == ARGUS_KEY_IPV4 || k->family == ARGUS_KEY_IPV6) &&
 	    (k->proto == 6 || k->proto == 17))
-		return service(t, k->proto, (unsigned)v->v.u);
+		return argus_service_name(k->proto, (unsigned)v->v.u);
 	return NULL;
 }
 
@@ -388,7 +401,7 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 	struct text_stream *t = stream;
 	int mar = rec->kind == ARGUS_RECORD_MAR;
 	int named_ports = !(t->flags & ARGUS_OUT_NUMERIC) && !mar;
-	char *p = t->line;
+	char *line, *p;
 	const struct argus_record *stored = rec;
 	struct argus_record view;
 	int one_packet;
@@ -400,7 +413,7 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 		return 0;
 	if (!t->title_done && write_title(t) != 0)
 		return argus_outbuf_error(&t->out, err, errlen);
-	rec = argus_raview_of(&t->view, rec, &view);
+	rec = argus_raview_of(rec, &view);
 	one_packet = ra_one_packet(rec);
 
 	for (i = 0; i < t->n; i++) {
@@ -412,7 +425,7 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 		val[0] = '\0';
 		if (!mar && (c->kind & (COL_RA_ZERO | COL_RA_BLANK))) {
 			if (c->kind & COL_RA_ZERO)
-				t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "0");
+				t->lens[i] = set_text(val, "0");
 			continue;
 		}
 		if (!c->f->get((c->kind & COL_STORED) ? stored : rec, &v)) {
@@ -422,11 +435,11 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 			 * with -c (aligned, ra leaves them blank) */
 			if (t->sep && (c->kind & (COL_SADDR | COL_DADDR)) &&
 			    !(rec->present & ARGUS_HAS_FLOW))
-				t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "(null)");
+				t->lens[i] = set_text(val, "(null)");
 			else if ((c->kind & COL_ZERO_METRIC) && (rec->present & ARGUS_HAS_METRIC))
-				t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "0");
+				t->lens[i] = set_text(val, "0");
 			else if (c->kind & COL_ZERO_DUR)
-				t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "0.000000");
+				t->lens[i] = set_text(val, "0.000000");
 			continue;
 		}
 		if (one_packet && (c->kind & COL_STIME) && v.type == ARGUS_VALUE_TIME)
@@ -436,18 +449,17 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 		if (v.type == ARGUS_VALUE_MAC && (c->kind & (COL_SADDR | COL_DADDR)) && !t->mac_names) {
 			/* ra names ff:ff:ff:ff:ff:ff "Broadcast" in address columns only
 			 * when a MAC column is printed too */
-			const uint8_t *m = v.v.mac;
-
-			t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "%02x:%02x:%02x:%02x:%02x:%02x",
-						      m[0], m[1], m[2], m[3], m[4], m[5]);
+			t->lens[i] = mac_text(val, v.v.mac);
 			continue;
 		}
 		if (named_ports && (c->kind & (COL_SPORT | COL_DPORT))) {
 			char buf[16];
-			const char *name = named_port(t, rec, &v, buf, sizeof buf);
+			const char *name = named_port(rec, &v, buf, sizeof buf);
 
 			if (name) {
-				t->lens[i] = strlen(name) < VALUE_MAX ? strlen(name) : VALUE_MAX - 1;
+				size_t n = strlen(name);
+
+				t->lens[i] = n < VALUE_MAX ? n : VALUE_MAX - 1;
 				memcpy(val, name, t->lens[i]);
 				continue;
 			}
@@ -456,9 +468,18 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 		/* without -n ra calls an ethertype it cannot name "unknown" */
 		if (named_ports && (c->kind & COL_PROTO) && rec->key.family == ARGUS_KEY_ETHER &&
 		    t->lens[i] && strspn(val, "0123456789") == t->lens[i])
-			t->lens[i] = (size_t)snprintf(val, VALUE_MAX, "unknown");
+			t->lens[i] = set_text(val, "unknown");
 	}
 
+	/* the line goes straight into the output buffer when it surely fits */
+	if (t->linecap <= ARGUS_OUTBUF_SIZE) {
+		if (argus_outbuf_reserve(&t->out, t->linecap) != 0)
+			return argus_outbuf_error(&t->out, err, errlen);
+		line = t->out.buf + t->out.len;
+	} else {
+		line = t->line;
+	}
+	p = line;
 	if (t->sep) {
 		for (i = 0; i < t->n; i++) {
 			if (i)
@@ -467,6 +488,8 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 			p += t->lens[i];
 		}
 	} else {
+		/* blanks first, then each value in its place */
+		memset(p, ' ', t->line_width);
 		for (i = 0; i < t->n; i++) {
 			const struct column *c = &t->cols[i];
 			const char *val = t->vals + i * VALUE_MAX;
@@ -478,17 +501,23 @@ static int text_write(void *stream, const struct argus_record *rec, char *err, s
 				int join = !mar && t->lens[i] &&
 					   (((kind & COL_SPORT) && (prev->kind & COL_SADDR)) ||
 					    ((kind & COL_DPORT) && (prev->kind & COL_DADDR)));
-				*p++ = join ? '.' : ' ';
+				if (join)
+					*p = '.';
+				p++;
 			}
 			if (mar && (kind & (COL_SPORT | COL_DPORT)))
 				kind &= ~(unsigned)COL_LEFT;
-			p += layout(p, val, t->lens[i], c->width, kind & ~(unsigned)COL_CENTER);
+			p += place_value(p, val, t->lens[i], c->width, kind);
 		}
-		while (p > t->line && p[-1] == ' ')
+		while (p > line && p[-1] == ' ')
 			p--;
 	}
 	*p++ = '\n';
-	if (argus_outbuf_append(&t->out, t->line, (size_t)(p - t->line)) != 0)
+	if (line != t->line) {
+		t->out.len += (size_t)(p - line);
+		return 0;
+	}
+	if (argus_outbuf_append(&t->out, line, (size_t)(p - line)) != 0)
 		return argus_outbuf_error(&t->out, err, errlen);
 	return 0;
 }
