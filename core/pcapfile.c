@@ -23,7 +23,9 @@ static uint16_t load16(const uint8_t *p, int swapped)
 {
 	uint16_t v;
 	memcpy(&v, p, 2);
-	return swapped ? (uint16_t)(v >> 8 | v << 8) : v;
+	if (swapped)
+		v = (uint16_t)(v >> 8 | v << 8);
+	return v;
 }
 
 /* Link types whose headers libpcap rewrites when the file's byte order is
@@ -69,8 +71,10 @@ int argus_pcapfile_open_fd(struct argus_pcapfile *f, int fd, int dlt, uint32_t s
 
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
-	if (dlt == DLT_DBUS || dlt == DLT_USBPCAP || dlt == DLT_EBHSCR || snapshot == 0 ||
-	    snapshot > MAX_CAPLEN)
+	/* libpcap rewrites the wire length of some Linux USB records whatever
+	 * the byte order (fixup_pcap_pkthdr) */
+	if (dlt == DLT_DBUS || dlt == DLT_USBPCAP || dlt == DLT_EBHSCR ||
+	    dlt == DLT_USB_LINUX_MMAPPED || snapshot == 0 || snapshot > MAX_CAPLEN)
 		return 0;
 	do
 		n = pread(fd, hdr, sizeof hdr, 0);
@@ -107,7 +111,7 @@ int argus_pcapfile_next_slow(struct argus_pcapfile *f, struct pcap_pkthdr *h,
 {
 	const uint8_t *r;
 	uint32_t caplen;
-	int32_t usec;
+	int64_t usec;
 	ssize_t avail = fill(f, RECORD_HEADER_LEN);
 
 	if (avail < 0)
@@ -121,10 +125,9 @@ int argus_pcapfile_next_slow(struct argus_pcapfile *f, struct pcap_pkthdr *h,
 		return -1;
 	}
 	r = f->buf + f->pos;
-	/* the file's times are signed 32-bit, as libpcap reads them */
-	h->ts.tv_sec = (int32_t)load32(r, f->swapped);
-	usec = (int32_t)load32(r + 4, f->swapped);
-	h->ts.tv_usec = f->nsec ? usec / 1000 : usec;
+	h->ts.tv_sec = (time_t)argus_pcapfile_time(r, f->swapped);
+	usec = argus_pcapfile_time(r + 4, f->swapped);
+	h->ts.tv_usec = (suseconds_t)(f->nsec ? usec / 1000 : usec);
 	caplen = load32(r + 8, f->swapped);
 	h->len = load32(r + 12, f->swapped);
 	if (caplen > f->max_caplen) {

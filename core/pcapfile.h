@@ -47,6 +47,15 @@ static inline uint32_t argus_pcapfile_u32(const uint8_t *p, int swapped)
 	return swapped ? __builtin_bswap32(v) : v;
 }
 
+/* A record's time field as libpcap 1.10 hands it out: a signed 32-bit
+ * number, but unsigned in a byte-swapped file (its byte swap yields an
+ * unsigned int). */
+static inline int64_t argus_pcapfile_time(const uint8_t *p, int swapped)
+{
+	uint32_t v = argus_pcapfile_u32(p, swapped);
+	return swapped ? (int64_t)v : (int64_t)(int32_t)v;
+}
+
 /* The common case inline: a whole, sane record already in the buffer. */
 static inline int argus_pcapfile_next(struct argus_pcapfile *f, struct pcap_pkthdr *h,
 				      const uint8_t **data)
@@ -54,17 +63,16 @@ static inline int argus_pcapfile_next(struct argus_pcapfile *f, struct pcap_pkth
 	const uint8_t *r = f->buf + f->pos;
 	size_t left = f->end - f->pos;
 	uint32_t caplen;
-	int32_t usec;
+	int64_t usec;
 
 	if (left < 16)
 		return argus_pcapfile_next_slow(f, h, data);
 	caplen = argus_pcapfile_u32(r + 8, f->swapped);
 	if (caplen > f->snapshot || left - 16 < caplen)
 		return argus_pcapfile_next_slow(f, h, data);
-	/* the file's times are signed 32-bit, as libpcap reads them */
-	h->ts.tv_sec = (int32_t)argus_pcapfile_u32(r, f->swapped);
-	usec = (int32_t)argus_pcapfile_u32(r + 4, f->swapped);
-	h->ts.tv_usec = f->nsec ? usec / 1000 : usec;
+	h->ts.tv_sec = (time_t)argus_pcapfile_time(r, f->swapped);
+	usec = argus_pcapfile_time(r + 4, f->swapped);
+	h->ts.tv_usec = (suseconds_t)(f->nsec ? usec / 1000 : usec);
 	h->caplen = caplen;
 	h->len = argus_pcapfile_u32(r + 12, f->swapped);
 	*data = r + 16;

@@ -19,11 +19,11 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_config tests/unit/test_registry \
 	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
 	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
-	tests/unit/test_flowtable
+	tests/unit/test_flowtable tests/unit/test_pcapfile
 TESTS += tests/unit/test_config tests/unit/test_registry \
 	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
 	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
-	tests/unit/test_flowtable
+	tests/unit/test_flowtable tests/unit/test_pcapfile
 endif
 
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
@@ -68,6 +68,11 @@ tests_unit_test_dissect_LDADD = $(UNIT_LDADD)
 tests_unit_test_flowtable_SOURCES = tests/unit/test_flowtable.c tests/unit/pktbuild.h
 tests_unit_test_flowtable_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_flowtable_LDADD = $(UNIT_LDADD)
+
+# core/pcapfile.c against libpcap on the same files (differential).
+tests_unit_test_pcapfile_SOURCES = tests/unit/test_pcapfile.c core/pcapfile.c core/pcapfile.h
+tests_unit_test_pcapfile_CFLAGS = $(UNIT_CFLAGS) $(PCAP_CFLAGS)
+tests_unit_test_pcapfile_LDADD = $(CMOCKA_LIBS) $(PCAP_LIBS)
 
 # A module built for another ABI major version: the registry must refuse it.
 check_LTLIBRARIES += tests/plugins/badabi/outputs/badabi.la
@@ -206,3 +211,13 @@ EXTRA_DIST += tests/fuzz/corpus-remote
 
 TESTS += tests/integration/serve.sh
 EXTRA_DIST += tests/integration/serve.sh
+
+# core/pcapfile.c against libpcap on arbitrary files: its fuzz target,
+# replaying its seeds without libFuzzer (tests/fuzz/README.md).
+check_PROGRAMS += tests/fuzz/fuzz_pcapfile
+TESTS += tests/fuzz/fuzz_pcapfile
+tests_fuzz_fuzz_pcapfile_SOURCES = tests/fuzz/fuzz_pcapfile.c tests/fuzz/replay.h \
+	core/pcapfile.c core/pcapfile.h
+tests_fuzz_fuzz_pcapfile_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+tests_fuzz_fuzz_pcapfile_LDADD = $(PCAP_LIBS)
+EXTRA_DIST += tests/fuzz/corpus-pcapfile

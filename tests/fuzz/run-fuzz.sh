@@ -6,7 +6,7 @@
 #
 # SRCDIR is the source tree, BUILDDIR a configured build directory (for
 # config.h); TARGETs are among record_reader filter packet conf remotecmd
-# (default: all).  Environment:
+# pcapfile (default: all).  Environment:
 #   FUZZ_SECONDS  seconds per target (60)
 #   FUZZ_WORKDIR  where binaries, corpus copies, logs and crash inputs go
 #                 (BUILDDIR/fuzz-work)
@@ -19,13 +19,13 @@
 set -u
 
 if [ $# -lt 2 ]; then
-	echo "usage: $0 SRCDIR BUILDDIR [record_reader|filter|packet|conf|remotecmd ...]" >&2
+	echo "usage: $0 SRCDIR BUILDDIR [record_reader|filter|packet|conf|remotecmd|pcapfile ...]" >&2
 	exit 2
 fi
 S=$(cd "$1" && pwd) || exit 2
 B=$(cd "$2" && pwd) || exit 2
 shift 2
-targets=${*:-record_reader filter packet conf remotecmd}
+targets=${*:-record_reader filter packet conf remotecmd pcapfile}
 seconds=${FUZZ_SECONDS:-60}
 work=${FUZZ_WORKDIR:-$B/fuzz-work}
 
@@ -90,6 +90,9 @@ describe() {
 	remotecmd)
 		srcs="$S/core/remotecmd.c $S/core/netacl.c"
 		libs="" corpus=$S/tests/fuzz/corpus-remote maxlen=4096 ;;
+	pcapfile)
+		srcs="$S/core/pcapfile.c"
+		libs="-lpcap" corpus=$S/tests/fuzz/corpus-pcapfile maxlen=65536 ;;
 	*)
 		return 1 ;;
 	esac
@@ -99,7 +102,7 @@ status=0
 summary=
 for t in $targets; do
 	if ! describe "$t"; then
-		echo "run-fuzz: unknown target $t (record_reader, filter, packet, conf, remotecmd)" >&2
+		echo "run-fuzz: unknown target $t (record_reader, filter, packet, conf, remotecmd, pcapfile)" >&2
 		status=1
 		continue
 	fi
