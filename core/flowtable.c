@@ -404,8 +404,13 @@ static void act_touch(struct argus_flowtable *ft, uint32_t idx, struct flow *f)
 		act_push(ft, idx);
 		return;
 	}
-	if (next == NIL)
-		return; /* the tail already; as the head too, its deadline only grew */
+	if (next == NIL) {
+		/* the tail already; as the head too, a packet time that went
+		 * backwards may have brought its deadline forward */
+		if (prev == NIL)
+			act_head_changed(ft, idx);
+		return;
+	}
 	flow_at(ft, next)->act.prev = prev;
 	if (prev == NIL) {
 		l->head = next;
