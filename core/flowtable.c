@@ -522,7 +522,7 @@ static inline uint64_t endpoint_fold(const uint8_t *addr, uint16_t port)
 	return e ^ (e >> 31);
 }
 
-static uint32_t key_hash(const struct argus_flow_key *k)
+static inline uint32_t key_hash(const struct argus_flow_key *k)
 {
 	uint64_t h1 = endpoint_fold(k->saddr, k->sport);
 	uint64_t h2 = endpoint_fold(k->daddr, k->dport);
@@ -1325,10 +1325,10 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 
 	ft->stats.packets++;
 	ft->stats.bytes += pkt->wirelen;
-	if (!at_status)
-		argus_flowtable_advance(ft, pkt->ts_us);
-	else if (pkt->ts_us > ft->now_us)
+	if (pkt->ts_us > ft->now_us)
 		ft->now_us = pkt->ts_us;
+	if (!at_status && ft->now_us >= ft->next_due_us)
+		argus_flowtable_advance(ft, ft->now_us);
 	if (kind == ARGUS_DISSECT_MALFORMED) {
 		ft->stats.malformed++;
 		goto done;

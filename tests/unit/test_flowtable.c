@@ -284,6 +284,30 @@ static void test_idle_timeout_fires_on_time(void **st)
 	argus_flowtable_free(ft);
 }
 
+/* Packet time going backwards: a flow's last packet is earlier than the
+ * newest time seen, so it is idle past its timeout at the next packet,
+ * whether it sits alone on its timer list or behind others. */
+static void test_idle_timeout_after_time_goes_back(void **st)
+{
+	struct argus_flowtable *ft = new_table(0, 1000);
+	(void)st;
+	send_udp(ft, 10000 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	send_udp(ft, 1000 * SEC, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 53, 5000, 10);
+	assert_int_equal(n_recs, 0);
+	send_udp(ft, 1000 * SEC + 1, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	assert_int_equal(n_recs, 1);
+	assert_int_equal(recs[0].spkts, 1);
+	assert_int_equal(recs[0].dpkts, 1);
+	/* each new flow at the old time is idle by the next packet */
+	send_udp(ft, 1000 * SEC + 2, IP4(10, 0, 0, 3), IP4(10, 0, 0, 4), 6000, 53, 10);
+	send_udp(ft, 1000 * SEC + 3, IP4(10, 0, 0, 5), IP4(10, 0, 0, 6), 7000, 53, 10);
+	assert_int_equal(n_recs, 3);
+	argus_flowtable_flush(ft);
+	assert_int_equal(n_recs, 4);
+	assert_int_equal(argus_flowtable_stats(ft)->flows, 4);
+	argus_flowtable_free(ft);
+}
+
 static void test_status_reports_carry_interval_counts(void **st)
 {
 	struct argus_flowtable *ft = new_table(5, 1000);
@@ -1322,6 +1346,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bidirectional),
 		cmocka_unit_test(test_idle_timeout_fires_on_time),
+		cmocka_unit_test(test_idle_timeout_after_time_goes_back),
 		cmocka_unit_test(test_status_reports_carry_interval_counts),
 		cmocka_unit_test(test_decoder_close),
 		cmocka_unit_test(test_decoder_restart),
