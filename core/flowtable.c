@@ -29,6 +29,7 @@
 #include "conf.h"
 #include "flowmetrics.h"
 #include "flowtable.h"
+#include "hugemem.h"
 #include "isis.h"
 
 #define NIL UINT32_MAX
@@ -213,6 +214,11 @@ struct argus_flowtable {
 	uint8_t **mchunks; /* metric blocks, parallel to chunks (fm.size > 0) */
 	struct side_blocks extras, tag_blocks;
 	uint32_t n_chunks, cap_chunks;
+	/* address space reserved for every chunk max_flows can need, chunks
+	 * carved from it in order (NULL: each chunk is malloc'd) */
+	uint8_t *arena;
+	size_t arena_size;
+	int arena_tried;
 	uint32_t n_alloc; /* entries handed out from chunks */
 	uint32_t free_head;
 	uint32_t next_serial;
@@ -446,6 +452,36 @@ static void rep_remove(struct argus_flowtable *ft, uint32_t idx)
 
 /* ---- pool ---- */
 
+/* The largest reservation tried for the flow chunks (address space only). */
+#define ARENA_MAX ((size_t)1 << 40)
+
+static int in_arena(const struct argus_flowtable *ft, const uint8_t *p)
+{
+	return ft->arena && p >= ft->arena && p < ft->arena + ft->arena_size;
+}
+
+/* Memory for chunk n_chunks.  The first call reserves room for all the
+ * chunks max_flows can need (decoders are registered by then, so the entry
+ * size is final); chunks past it, or without it, are malloc'd. */
+static uint8_t *chunk_alloc(struct argus_flowtable *ft)
+{
+	size_t bytes = CHUNK_FLOWS * ft->flow_size;
+
+	if (!ft->arena_tried) {
+		size_t n = ((size_t)ft->cfg.max_flows + CHUNK_FLOWS - 1) / CHUNK_FLOWS;
+		ft->arena_tried = 1;
+		if (n <= ARENA_MAX / bytes) {
+			ft->arena_size = n * bytes;
+			ft->arena = argus_hugemem_reserve(ft->arena_size);
+			if (!ft->arena)
+				ft->arena_size = 0;
+		}
+	}
+	if ((size_t)(ft->n_chunks + 1) * bytes <= ft->arena_size)
+		return ft->arena + (size_t)ft->n_chunks * bytes;
+	return malloc(bytes);
+}
+
 static uint32_t pool_get(struct argus_flowtable *ft)
 {
 	uint32_t idx;
@@ -471,12 +507,13 @@ static uint32_t pool_get(struct argus_flowtable *ft)
 				return NIL;
 			ft->cap_chunks = cap;
 		}
-		ft->chunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->flow_size);
+		ft->chunks[ft->n_chunks] = chunk_alloc(ft);
 		if (!ft->chunks[ft->n_chunks])
 			return NIL;
 		ft->mchunks[ft->n_chunks] = NULL;
 		if (ft->fm.size && !(ft->mchunks[ft->n_chunks] = malloc(CHUNK_FLOWS * ft->fm.size))) {
-			free(ft->chunks[ft->n_chunks]);
+			if (!in_arena(ft, ft->chunks[ft->n_chunks]))
+				free(ft->chunks[ft->n_chunks]);
 			return NIL;
 		}
 		ft->n_chunks++;
@@ -544,7 +581,7 @@ static inline int key_is_reverse(const struct argus_flow_key *f, const struct ar
 static int table_grow(struct argus_flowtable *ft)
 {
 	uint32_t ncap = (ft->mask + 1) * 2;
-	struct slot *ns = malloc((size_t)ncap * sizeof *ns);
+	struct slot *ns = argus_hugemem_alloc((size_t)ncap * sizeof *ns);
 
 	if (!ns)
 		return -1;
@@ -559,7 +596,7 @@ static int table_grow(struct argus_flowtable *ft)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = ft->slots[i];
 	}
-	free(ft->slots);
+	argus_hugemem_free(ft->slots, ((size_t)ft->mask + 1) * sizeof *ft->slots);
 	ft->slots = ns;
 	ft->mask = ncap - 1;
 	return 0;
@@ -1699,7 +1736,8 @@ void argus_flowtable_free(struct argus_flowtable *ft)
 	if (!ft)
 		return;
 	for (uint32_t i = 0; i < ft->n_chunks; i++) {
-		free(ft->chunks[i]);
+		if (!in_arena(ft, ft->chunks[i]))
+			free(ft->chunks[i]);
 		if (ft->mchunks)
 			free(ft->mchunks[i]);
 		if (ft->extras.blocks)
@@ -1711,7 +1749,8 @@ void argus_flowtable_free(struct argus_flowtable *ft)
 	free(ft->mchunks);
 	free(ft->extras.blocks);
 	free(ft->tag_blocks.blocks);
-	free(ft->slots);
+	argus_hugemem_free(ft->arena, ft->arena_size);
+	argus_hugemem_free(ft->slots, ((size_t)ft->mask + 1) * sizeof *ft->slots);
 	free(ft->frags);
 	free(ft);
 }

@@ -80,11 +80,11 @@ describe() {
 			$S/plugins/filters/ra/parser.c $S/plugins/filters/ra/eval.c"
 		libs="" corpus=$S/tests/fuzz/corpus-filter maxlen=512 ;;
 	packet)
-		srcs="$S/core/dissect.c $S/core/isis.c $S/core/flowtable.c $S/core/flowmetrics.c $S/core/conf.c
+		srcs="$S/core/dissect.c $S/core/isis.c $S/core/hugemem.c $S/core/flowtable.c $S/core/flowmetrics.c $S/core/conf.c
 			$decoders $binary"
 		libs="-lz -lm" corpus=$S/tests/fuzz/corpus-packet maxlen=16384 ;;
 	conf)
-		srcs="$S/core/conf.c $S/core/srcid.c $S/core/ifspec.c $S/core/isis.c $S/core/flowtable.c
+		srcs="$S/core/conf.c $S/core/srcid.c $S/core/ifspec.c $S/core/isis.c $S/core/hugemem.c $S/core/flowtable.c
 			$S/core/flowmetrics.c $decoders"
 		libs="-lpcap -lm" corpus=$S/tests/fuzz/corpus-conf maxlen=16384 ;;
 	remotecmd)
