@@ -1,18 +1,23 @@
 /* Flow table.
  *
- * Flows live in a pool of fixed-size entries (allocated in chunks, recycled
- * through a free list) and are found through an open-addressing hash table
- * of (hash, index) slots with linear probing.  The hash is symmetric in the
- * two endpoints, so both directions of a flow land on the same slot chain.
- * The optional metrics (-J, -Z, -U) live in a parallel pool of the same
- * shape, allocated only when one of them is on.
+ * Flows live in a pool of fixed-size entries (chunks carved from one
+ * reservation in huge pages where possible, recycled through a free list)
+ * and are found through an open-addressing hash table of (hash, index)
+ * slots with linear probing.  The hash is symmetric in the two endpoints,
+ * so both directions of a flow land on the same slot chain.  An entry holds
+ * what every flow needs, then the decoder's state and the parts the
+ * options ask for (-m, -A); the optional metrics (-J, -Z, -U) live in a
+ * parallel pool of the same shape, allocated only when one of them is on,
+ * and what few flows need (VLAN/MPLS tags, a mapped ICMP error) in side
+ * blocks allocated per chunk on first use.
  *
  * Timers need no wheel: flows sit on intrusive lists, each kept in time
  * order for free.  Default timing: every flow is on the activity list of its
  * timeout class (one per decoder, plus generic IP, IGMP, non-IP and ended
  * connections), ordered by last packet, so its head is the next flow to go
  * idle, and on the report list, ordered by the start of the current status
- * interval.
+ * interval.  The earliest head deadline is cached, so a packet with nothing
+ * due costs one comparison.
  * Argus timing (timeout_at_status): the report list is Argus's status queue
  * and the class lists its timeout queues; a flow is on one of them, as in
  * ArgusProcessQueueTimeout.  Advancing time only looks at list heads.
