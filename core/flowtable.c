@@ -1134,33 +1134,23 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 		f->spkts++;
 		f->sbytes += pkt->wirelen;
 		f->sencaps |= pkt->encaps;
-		if (((pkt->flags & ARGUS_PKT_VLAN) || pkt->n_mpls) &&
-		    (t = side_get(&ft->tag_blocks, idx)) != NULL) {
-			if (pkt->flags & ARGUS_PKT_VLAN) {
-				t->svlan = pkt->vlan_tci;
-				f->tags |= TAG_SVLAN;
-			}
-			if (pkt->n_mpls) {
-				t->smpls = pkt->mpls[0];
-				f->tags |= TAG_SMPLS;
-			}
-		}
 	} else {
 		if (f->dstart_us == NO_TIME)
 			f->dstart_us = ts;
 		f->dpkts++;
 		f->dbytes += pkt->wirelen;
 		f->dencaps |= pkt->encaps;
-		if (((pkt->flags & ARGUS_PKT_VLAN) || pkt->n_mpls) &&
-		    (t = side_get(&ft->tag_blocks, idx)) != NULL) {
-			if (pkt->flags & ARGUS_PKT_VLAN) {
-				t->dvlan = pkt->vlan_tci;
-				f->tags |= TAG_DVLAN;
-			}
-			if (pkt->n_mpls) {
-				t->dmpls = pkt->mpls[0];
-				f->tags |= TAG_DMPLS;
-			}
+	}
+	if (((pkt->flags & ARGUS_PKT_VLAN) || pkt->n_mpls) &&
+	    (t = side_get(&ft->tag_blocks, idx)) != NULL) {
+		int src = dir == ARGUS_DIR_SRC;
+		if (pkt->flags & ARGUS_PKT_VLAN) {
+			*(src ? &t->svlan : &t->dvlan) = pkt->vlan_tci;
+			f->tags |= src ? TAG_SVLAN : TAG_DVLAN;
+		}
+		if (pkt->n_mpls) {
+			*(src ? &t->smpls : &t->dmpls) = pkt->mpls[0];
+			f->tags |= src ? TAG_SMPLS : TAG_DMPLS;
 		}
 	}
 	if (pkt->ip_version) {

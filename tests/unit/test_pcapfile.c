@@ -232,6 +232,23 @@ static void read_both_taken(struct capbuf *b, struct outcome *o)
 	assert_int_equal(o->taken, 1);
 }
 
+/* Read B with both: pcapfile takes it, both hand out PACKETS packets, then
+ * stop with the same error, the one FMT formats. */
+__attribute__((format(printf, 4, 5))) static void
+expect_error(struct capbuf *b, struct outcome *o, size_t packets, const char *fmt, ...)
+{
+	char want[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof want, fmt, ap);
+	va_end(ap);
+	read_both_taken(b, o);
+	assert_int_equal(o->packets, packets);
+	assert_int_equal(o->end, -1);
+	assert_string_equal(o->err, want);
+}
+
 /* ---- files both read ---------------------------------------------------------- */
 
 static const uint32_t some_sizes[] = {0, 1, 14, 60, 64, 1500, 1514, 9000, 65535};
@@ -367,12 +384,9 @@ static void test_snaplen_adjusted(void **st)
 		cap_record(&b, 1, 4, 7, 7);
 		cap_record_header(&b, 1, 5, MAX_CAPLEN + 1, MAX_CAPLEN + 1);
 		cap_payload(&b, MAX_CAPLEN + 1, 5);
-		read_both_taken(&b, &o);
+		expect_error(&b, &o, 3,
+			     "invalid packet capture length 262145, bigger than snaplen of 262144");
 		assert_int_equal(o.snapshot, MAX_CAPLEN);
-		assert_int_equal(o.packets, 3);
-		assert_int_equal(o.end, -1);
-		assert_string_equal(o.err,
-				    "invalid packet capture length 262145, bigger than snaplen of 262144");
 	}
 
 	struct capbuf big = cap_new(MAGIC_USEC, 0, 300000, LINKTYPE_ETHERNET);
@@ -415,7 +429,6 @@ static void test_caplen_over_maximum(void **st)
 {
 	static const uint32_t caplens[] = {MAX_CAPLEN + 1, 1u << 20, 0x7fffffffu, 0xffffffffu};
 	struct outcome o;
-	char want[128];
 
 	(void)st;
 	for (size_t i = 0; i < sizeof caplens / sizeof caplens[0]; i++) {
@@ -424,12 +437,8 @@ static void test_caplen_over_maximum(void **st)
 		cap_record(&b, 10, 1, 60, 60);
 		cap_record_header(&b, 10, 2, caplens[i], 60);
 		cap_payload(&b, 300, 9);
-		read_both_taken(&b, &o);
-		assert_int_equal(o.packets, 1);
-		assert_int_equal(o.end, -1);
-		snprintf(want, sizeof want,
-			 "invalid packet capture length %u, bigger than snaplen of 65535", caplens[i]);
-		assert_string_equal(o.err, want);
+		expect_error(&b, &o, 1, "invalid packet capture length %u, bigger than snaplen of 65535",
+			     caplens[i]);
 	}
 }
 
@@ -437,7 +446,6 @@ static void test_caplen_over_maximum(void **st)
 static void test_truncated_record_header(void **st)
 {
 	struct outcome o;
-	char want[128];
 
 	(void)st;
 	for (size_t cut = 1; cut < 16; cut++) {
@@ -447,12 +455,8 @@ static void test_truncated_record_header(void **st)
 		cap_record(&b, 10, 2, 71, 71);
 		cap_record_header(&b, 10, 3, 72, 72);
 		b.len -= 16 - cut;
-		read_both_taken(&b, &o);
-		assert_int_equal(o.packets, 2);
-		assert_int_equal(o.end, -1);
-		snprintf(want, sizeof want,
-			 "truncated dump file; tried to read 16 header bytes, only got %zu", cut);
-		assert_string_equal(o.err, want);
+		expect_error(&b, &o, 2, "truncated dump file; tried to read 16 header bytes, only got %zu",
+			     cut);
 	}
 }
 
@@ -461,7 +465,6 @@ static void test_truncated_record_data(void **st)
 {
 	static const uint32_t present[] = {0, 1, 40, 99};
 	struct outcome o;
-	char want[128];
 
 	(void)st;
 	for (size_t i = 0; i < sizeof present / sizeof present[0]; i++) {
@@ -470,13 +473,9 @@ static void test_truncated_record_data(void **st)
 		cap_record(&b, 10, 1, 70, 70);
 		cap_record_header(&b, 10, 2, 100, 100);
 		cap_payload(&b, present[i], 3);
-		read_both_taken(&b, &o);
-		assert_int_equal(o.packets, 1);
-		assert_int_equal(o.end, -1);
-		snprintf(want, sizeof want,
-			 "truncated dump file; tried to read 100 captured bytes, only got %u",
-			 present[i]);
-		assert_string_equal(o.err, want);
+		expect_error(&b, &o, 1,
+			     "truncated dump file; tried to read 100 captured bytes, only got %u",
+			     present[i]);
 	}
 }
 
@@ -493,7 +492,6 @@ static void test_truncated_record_over_snaplen(void **st)
 		{10000, 9999, 10000}, {MAX_CAPLEN, 200000, MAX_CAPLEN},
 	};
 	struct outcome o;
-	char want[128];
 
 	(void)st;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -503,14 +501,10 @@ static void test_truncated_record_over_snaplen(void **st)
 		cap_record(&b, 10, 2, 70, 70);
 		cap_record_header(&b, 10, 3, cases[i].caplen, cases[i].caplen);
 		cap_payload(&b, cases[i].present, 3);
-		read_both_taken(&b, &o);
-		assert_int_equal(o.packets, 2);
+		expect_error(&b, &o, 2,
+			     "truncated dump file; tried to read %u captured bytes, only got %u",
+			     cases[i].tried, cases[i].present);
 		assert_int_equal(o.first[1].caplen, 64);
-		assert_int_equal(o.end, -1);
-		snprintf(want, sizeof want,
-			 "truncated dump file; tried to read %u captured bytes, only got %u",
-			 cases[i].tried, cases[i].present);
-		assert_string_equal(o.err, want);
 	}
 }
 

@@ -222,6 +222,18 @@ nomem:
 	return ARGUS_ENOMEM;
 }
 
+/* S, longer than its column of width w, at p: cut, and marked with '*'
+ * unless kind says COL_CUT. */
+static void put_cut(char *p, const char *s, unsigned w, unsigned kind)
+{
+	if (kind & COL_CUT) {
+		memcpy(p, s, w);
+	} else {
+		memcpy(p, s, w - 1);
+		p[w - 1] = '*';
+	}
+}
+
 /* Lay S (n bytes) out in width w at p; returns the bytes written.  (The
  * records' lines use place_value.) */
 static size_t layout(char *p, const char *s, size_t n, unsigned w, unsigned kind)
@@ -229,12 +241,7 @@ static size_t layout(char *p, const char *s, size_t n, unsigned w, unsigned kind
 	size_t pad;
 
 	if (n > w) {
-		if (kind & COL_CUT) {
-			memcpy(p, s, w);
-		} else {
-			memcpy(p, s, w - 1);
-			p[w - 1] = '*';
-		}
+		put_cut(p, s, w, kind);
 		return w;
 	}
 	pad = w - n;
@@ -256,16 +263,10 @@ static size_t layout(char *p, const char *s, size_t n, unsigned w, unsigned kind
  * returns w. */
 static size_t place_value(char *p, const char *s, size_t n, unsigned w, unsigned kind)
 {
-	if (n > w) {
-		if (kind & COL_CUT) {
-			memcpy(p, s, w);
-		} else {
-			memcpy(p, s, w - 1);
-			p[w - 1] = '*';
-		}
-	} else {
+	if (n > w)
+		put_cut(p, s, w, kind);
+	else
 		memcpy((kind & COL_LEFT) ? p : p + (w - n), s, n);
-	}
 	return w;
 }
 
