@@ -964,21 +964,35 @@ void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us)
 	ft->next_due_us = next_deadline(ft);
 }
 
+/* Every flow has been written: the table starts over empty.  The chunks
+ * stay for reuse; the fragment slots go, since they name flows by index. */
+static void table_clear(struct argus_flowtable *ft)
+{
+	for (uint32_t i = 0; i <= ft->mask; i++)
+		ft->slots[i].idx = NIL;
+	ft->count = 0;
+	for (uint32_t c = 0; c < MAX_CLASSES; c++)
+		ft->active[c].head = ft->active[c].tail = NIL;
+	ft->reports.head = ft->reports.tail = NIL;
+	ft->free_head = NIL;
+	ft->n_alloc = 0;
+	memset(ft->frags, 0, FRAG_SLOTS * sizeof *ft->frags);
+	ft->stats.live = 0;
+	ft->next_due_us = INT64_MAX;
+}
+
 void argus_flowtable_flush(struct argus_flowtable *ft)
 {
-	/* oldest first, so records come out in a stable order */
-	while (ft->reports.head != NIL) {
-		uint32_t idx = ft->reports.head;
+	/* oldest first, so records come out in a stable order; the table is
+	 * emptied at once afterwards, not flow by flow */
+	for (uint32_t idx = ft->reports.head; idx != NIL; idx = flow_at(ft, idx)->rep.next)
 		emit_flow(ft, idx);
-		flow_destroy(ft, idx);
-	}
-	/* Argus timing: flows waiting on a timeout queue (nothing to write) */
+	/* Argus timing: flows waiting on a timeout queue only */
 	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++)
-		while (ft->active[c].head != NIL) {
-			uint32_t idx = ft->active[c].head;
-			emit_flow(ft, idx);
-			flow_destroy(ft, idx);
-		}
+		for (uint32_t idx = ft->active[c].head; idx != NIL; idx = flow_at(ft, idx)->act.next)
+			if (!(flow_at(ft, idx)->lists & ON_REP))
+				emit_flow(ft, idx);
+	table_clear(ft);
 }
 
 /* Make room: the least recently active flow is emitted.  With Argus timing
