@@ -8,8 +8,9 @@
  * what every flow needs, then the decoder's state and the parts the
  * options ask for (-m, -A); the optional metrics (-J, -Z, -U) live in a
  * parallel pool of the same shape, allocated only when one of them is on,
- * and what few flows need (VLAN/MPLS tags, a mapped ICMP error) in side
- * blocks allocated per chunk on first use.
+ * and what few flows need (MPLS labels, a mapped ICMP error, the high
+ * words of packet counters past 2^32) in side blocks allocated per chunk on
+ * first use.
  *
  * Timers need no wheel: flows sit on intrusive lists, each kept in time
  * order for free.  Default timing: every flow is on the activity list of its
@@ -56,28 +57,25 @@
 #define SEC 1000000LL
 #define MANAGER_INTERVAL_US 500000 /* Argus's ArgusUpdateInterval */
 
-/* flow.lists */
-#define ON_ACT 0x01
-#define ON_REP 0x02
-
 /* flow.bits */
-#define FB_MAC 0x01       /* smac/dmac hold the flow's first MACs */
-#define FB_TCP_RESET 0x02 /* a TCP flow that began with a reset */
-#define FB_SATTR 0x04     /* sattr holds a packet's IP header values */
-#define FB_DATTR 0x08
-#define FB_SFRAG 0x10     /* fragments in this report, per direction */
-#define FB_DFRAG 0x20
+#define FB_MAC 0x0001       /* smac/dmac hold the flow's first MACs */
+#define FB_TCP_RESET 0x0002 /* a TCP flow that began with a reset */
+#define FB_SATTR 0x0004     /* sattr holds a packet's IP header values */
+#define FB_DATTR 0x0008
+#define FB_SFRAG 0x0010     /* fragments in this report, per direction */
+#define FB_DFRAG 0x0020
+#define FB_REPORTED 0x0040  /* a record of this flow was emitted already */
+#define ON_ACT 0x0080       /* on its activity list / timeout queue */
+#define ON_REP 0x0100       /* on the report list / status queue */
+#define MAPPED_DETAIL 0x0200 /* the flow's extra holds a mapped error's detail */
+#define MAPPED_TIME 0x0400  /* that error came after the last packet: extra ltime */
+#define PKTS_HIGH 0x0800    /* the flow's extra holds packet counters' high words */
 
 /* flow.tags */
 #define TAG_SVLAN 0x01
 #define TAG_DVLAN 0x02
 #define TAG_SMPLS 0x04
 #define TAG_DMPLS 0x08
-
-/* flow.mapped */
-#define MAPPED_FLAG 0x01   /* an error refers to this flow */
-#define MAPPED_DETAIL 0x02 /* the flow's extra holds the error's detail */
-#define MAPPED_TIME 0x04   /* the error came after the last packet: extra ltime */
 
 struct list {
 	uint32_t head, tail;
@@ -93,36 +91,44 @@ struct flow_attr {
 	uint16_t ipid;
 };
 
+/* Packet counters: 32 bits in the entry, the high words in the flow's
+ * extra once a counter wraps (PKTS_HIGH).  The unit tests build the table
+ * with narrower counters to reach the carry. */
+#ifndef FLOW_PKTS_TYPE
+#define FLOW_PKTS_TYPE uint32_t
+#endif
+typedef FLOW_PKTS_TYPE flow_pkts_t;
+
 /* Packed with no holes: a flow entry is the table's memory. */
 struct flow {
 	struct argus_flow_key key;
 	uint32_t serial; /* tells a recycled entry from the flow a fragment refers to */
 	struct link act; /* activity list (default) or timeout queue (Argus timing) */
 	struct link rep; /* report list (default) or status queue (Argus timing) */
-	uint32_t flags;
+	uint16_t flags;  /* the ARGUS_FLAG_* the table sets (all below 0x1000) */
+	uint16_t bits;   /* FB_*, ON_*, MAPPED_*, PKTS_HIGH */
+	uint16_t svlan, dvlan; /* full TCI, TAG_SVLAN / TAG_DVLAN */
 	uint8_t cls;
-	uint8_t decoder;  /* index + 1, 0 = none */
-	uint8_t reported; /* a record of this flow was emitted already */
-	uint8_t lists;    /* ON_ACT, ON_REP */
-	uint8_t tags;     /* TAG_*: what the flow's tag block holds */
-	uint8_t bits;     /* FB_* */
-	uint8_t mapped;   /* MAPPED_* */
-	uint8_t app;      /* application decoder index + 1, 0 = none */
+	uint8_t decoder; /* index + 1, 0 = none */
+	uint8_t tags;    /* TAG_*: the VLAN fields, and what the MPLS block holds */
+	uint8_t app;     /* application decoder index + 1, 0 = none */
 	/* the current report: first packet of each direction */
 	int64_t sstart_us, dstart_us;
 	int64_t last_us;  /* last packet of the flow (idle timeout, the record's ltime) */
 	int64_t qtime_us; /* start of the status interval; Argus timing: queue time */
-	uint64_t spkts, dpkts, sbytes, dbytes;
+	flow_pkts_t spkts, dpkts;
+	uint64_t sbytes, dbytes;
 	struct flow_attr sattr, dattr;
 	uint32_t sencaps, dencaps;
 	/* then, each aligned to 8: the decoder's state, the application
 	 * decoder's (ft->app_state_off), and what the options ask for
 	 * (ft->mac_off, ft->appbytes_off) */
 };
+_Static_assert(sizeof(flow_pkts_t) != 4 || sizeof(struct flow) == 144,
+	       "a flow entry's fixed part has a hole or grew");
 
-/* VLAN and MPLS tags (a side block: most networks tag all flows or none) */
-struct flow_tags {
-	uint16_t svlan, dvlan; /* full TCI */
+/* MPLS labels (a side block) */
+struct flow_mpls {
 	uint32_t smpls, dmpls; /* outermost label stack entry */
 };
 
@@ -144,10 +150,11 @@ struct side_blocks {
 	size_t size; /* per flow */
 };
 
-/* The ICMP error mapped onto a flow: an extras side block. */
+/* What few flows need beyond the entry: an extras side block. */
 struct flow_extra {
 	struct argus_icmp icmp; /* the ICMP error mapped onto the flow (MAPPED_DETAIL) */
 	int64_t ltime_us;       /* that error's time (MAPPED_TIME) */
+	uint32_t spkts_high, dpkts_high; /* PKTS_HIGH */
 };
 
 #define MAX_APP_PORTS 64
@@ -217,7 +224,7 @@ struct argus_flowtable {
 	size_t flow_size;
 	uint8_t **chunks;
 	uint8_t **mchunks; /* metric blocks, parallel to chunks (fm.size > 0) */
-	struct side_blocks extras, tag_blocks;
+	struct side_blocks extras, mpls_blocks;
 	uint32_t n_chunks, cap_chunks;
 	/* address space reserved for every chunk max_flows can need, chunks
 	 * carved from it in order (NULL: each chunk is malloc'd) */
@@ -298,6 +305,34 @@ static inline struct flow_extra *extra_at(const struct argus_flowtable *ft, uint
 static inline struct flow_extra *extra_get(struct argus_flowtable *ft, uint32_t idx)
 {
 	return side_get(&ft->extras, idx);
+}
+
+/* Has the flow a packet in its current report? */
+static inline int flow_has_packets(const struct flow *f)
+{
+	return (f->spkts | f->dpkts) != 0 || (f->bits & PKTS_HIGH);
+}
+
+/* A packet counter of direction DIR wrapped to 0: carry into its high word.
+ * Without memory for the extra the counter stays at its largest value and
+ * the packet is counted as lost. */
+static void pkts_carry(struct argus_flowtable *ft, uint32_t idx, struct flow *f, int dir)
+{
+	struct flow_extra *x = extra_get(ft, idx);
+
+	if (!x) {
+		*(dir == ARGUS_DIR_SRC ? &f->spkts : &f->dpkts) = (flow_pkts_t)~(flow_pkts_t)0;
+		ft->stats.malformed++;
+		return;
+	}
+	if (!(f->bits & PKTS_HIGH)) {
+		x->spkts_high = x->dpkts_high = 0;
+		f->bits |= PKTS_HIGH;
+	}
+	if (dir == ARGUS_DIR_SRC)
+		x->spkts_high++;
+	else
+		x->dpkts_high++;
 }
 
 /* The chunk table grew to CAP chunks: the side block tables follow. */
@@ -387,7 +422,7 @@ static void act_push(struct argus_flowtable *ft, uint32_t idx)
 	struct flow *f = flow_at(ft, idx);
 	struct list *l = &ft->active[f->cls];
 	list_push_act(ft, l, idx);
-	f->lists |= ON_ACT;
+	f->bits |= ON_ACT;
 	if (l->head == idx)
 		act_head_changed(ft, idx);
 }
@@ -395,11 +430,11 @@ static void act_push(struct argus_flowtable *ft, uint32_t idx)
 static void act_remove(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
-	if (f->lists & ON_ACT) {
+	if (f->bits & ON_ACT) {
 		struct list *l = &ft->active[f->cls];
 		int was_head = l->head == idx;
 		list_remove_act(ft, l, idx);
-		f->lists &= (uint8_t)~ON_ACT;
+		f->bits &= (uint16_t)~ON_ACT;
 		if (was_head)
 			act_head_changed(ft, l->head);
 	}
@@ -411,7 +446,7 @@ static void act_touch(struct argus_flowtable *ft, uint32_t idx, struct flow *f)
 	struct list *l = &ft->active[f->cls];
 	uint32_t prev = f->act.prev, next = f->act.next;
 
-	if (!(f->lists & ON_ACT)) {
+	if (!(f->bits & ON_ACT)) {
 		act_push(ft, idx);
 		return;
 	}
@@ -438,7 +473,7 @@ static void act_touch(struct argus_flowtable *ft, uint32_t idx, struct flow *f)
 static void rep_push(struct argus_flowtable *ft, uint32_t idx)
 {
 	list_push_rep(ft, &ft->reports, idx);
-	flow_at(ft, idx)->lists |= ON_REP;
+	flow_at(ft, idx)->bits |= ON_REP;
 	if (ft->reports.head == idx)
 		rep_head_changed(ft, idx);
 }
@@ -446,10 +481,10 @@ static void rep_push(struct argus_flowtable *ft, uint32_t idx)
 static void rep_remove(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
-	if (f->lists & ON_REP) {
+	if (f->bits & ON_REP) {
 		int was_head = ft->reports.head == idx;
 		list_remove_rep(ft, &ft->reports, idx);
-		f->lists &= (uint8_t)~ON_REP;
+		f->bits &= (uint16_t)~ON_REP;
 		if (was_head)
 			rep_head_changed(ft, ft->reports.head);
 	}
@@ -508,7 +543,7 @@ static uint32_t pool_get(struct argus_flowtable *ft)
 				return NIL;
 			ft->mchunks = c;
 			if (side_grow(&ft->extras, ft->cap_chunks, cap) != 0 ||
-			    side_grow(&ft->tag_blocks, ft->cap_chunks, cap) != 0)
+			    side_grow(&ft->mpls_blocks, ft->cap_chunks, cap) != 0)
 				return NIL;
 			ft->cap_chunks = cap;
 		}
@@ -713,11 +748,11 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	struct flow *f = flow_at(ft, idx);
 	struct argus_record *rec = &ft->rec;
 
-	if (f->spkts + f->dpkts == 0)
+	if (!flow_has_packets(f))
 		return;
 	record_clear(rec, f->app != 0);
 	rec->kind = ARGUS_RECORD_FLOW;
-	rec->cause = f->reported ? ARGUS_CAUSE_STATUS : ARGUS_CAUSE_START;
+	rec->cause = (f->bits & FB_REPORTED) ? ARGUS_CAUSE_STATUS : ARGUS_CAUSE_START;
 	rec->present = ARGUS_HAS_TRANSPORT | ARGUS_HAS_FLOW | ARGUS_HAS_TIME | ARGUS_HAS_METRIC;
 	rec->seq = ++ft->seq;
 	rec->srcid = ft->cfg.srcid;
@@ -727,9 +762,14 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	if (f->key.family == ARGUS_KEY_ETHER && memcmp(f->key.saddr, f->key.daddr, 6) > 0)
 		rec->reversed = 1;
 	rec->stime_us = record_stime(f);
-	rec->ltime_us = (f->mapped & MAPPED_TIME) ? extra_at(ft, idx)->ltime_us : f->last_us;
+	rec->ltime_us = (f->bits & MAPPED_TIME) ? extra_at(ft, idx)->ltime_us : f->last_us;
 	rec->spkts = f->spkts;
 	rec->dpkts = f->dpkts;
+	if (f->bits & PKTS_HIGH) {
+		const struct flow_extra *x = extra_at(ft, idx);
+		rec->spkts += (uint64_t)x->spkts_high << (8 * sizeof(flow_pkts_t));
+		rec->dpkts += (uint64_t)x->dpkts_high << (8 * sizeof(flow_pkts_t));
+	}
 	rec->sbytes = f->sbytes;
 	rec->dbytes = f->dbytes;
 	if (ft->appbytes_off) {
@@ -761,12 +801,12 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 				     f->key.family == ARGUS_KEY_IPV4 ? 0x0800 : f->key.ethertype;
 	}
 	if (f->tags) {
-		const struct flow_tags *t = side_at(&ft->tag_blocks, idx);
+		const struct flow_mpls *t = side_at(&ft->mpls_blocks, idx);
 		if (f->tags & (TAG_SVLAN | TAG_DVLAN)) {
 			rec->present |= ARGUS_HAS_VLAN;
 			rec->vlan_valid = (uint8_t)(f->tags & (TAG_SVLAN | TAG_DVLAN));
-			rec->svlan = (f->tags & TAG_SVLAN) ? t->svlan : 0;
-			rec->dvlan = (f->tags & TAG_DVLAN) ? t->dvlan : 0;
+			rec->svlan = (f->tags & TAG_SVLAN) ? f->svlan : 0;
+			rec->dvlan = (f->tags & TAG_DVLAN) ? f->dvlan : 0;
 		}
 		/* Argus keeps the outermost entry of each direction */
 		if (f->tags & TAG_SMPLS) {
@@ -801,7 +841,7 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 		if (rec->ext_len > ARGUS_RECORD_EXT_MAX)
 			rec->ext_len = 0; /* a decoder wrote past the end: drop it */
 	}
-	if (f->mapped & MAPPED_DETAIL) {
+	if (f->bits & MAPPED_DETAIL) {
 		/* the error's detail replaces the flow's own ICMP object */
 		rec->icmp = extra_at(ft, idx)->icmp;
 		rec->present |= ARGUS_HAS_ICMP;
@@ -811,7 +851,7 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 	ft->stats.records++;
 	if (ft->emit(ft->emit_ctx, rec) < 0)
 		ft->failed = 1;
-	f->reported = 1;
+	f->bits |= FB_REPORTED;
 }
 
 /* A record was emitted and the flow goes on: what Argus's ArgusZeroRecord
@@ -820,15 +860,15 @@ static void flow_reset_report(struct argus_flowtable *ft, uint32_t idx)
 {
 	struct flow *f = flow_at(ft, idx);
 
-	f->spkts = f->dpkts = f->sbytes = f->dbytes = 0;
+	f->spkts = f->dpkts = 0;
+	f->sbytes = f->dbytes = 0;
 	if (ft->appbytes_off)
 		memset(flow_appbytes(ft, f), 0, sizeof(struct flow_appbytes));
 	f->sstart_us = f->dstart_us = NO_TIME;
 	f->flags &= ARGUS_FLAG_MID_STREAM | ARGUS_FLAG_MULTI_MAC;
 	f->sencaps = f->dencaps = 0;
 	f->tags = 0;
-	f->bits &= (uint8_t)~(FB_SFRAG | FB_DFRAG);
-	f->mapped = 0;
+	f->bits &= (uint16_t)~(FB_SFRAG | FB_DFRAG | MAPPED_DETAIL | MAPPED_TIME | PKTS_HIGH);
 	if (f->decoder) {
 		const struct decoder_slot *d = &ft->decoders[f->decoder - 1];
 		if (d->ops->report_done)
@@ -990,7 +1030,7 @@ void argus_flowtable_flush(struct argus_flowtable *ft)
 	/* Argus timing: flows waiting on a timeout queue only */
 	for (uint32_t c = 0; c < (uint32_t)CLASS_DECODER0 + ft->n_decoders; c++)
 		for (uint32_t idx = ft->active[c].head; idx != NIL; idx = flow_at(ft, idx)->act.next)
-			if (!(flow_at(ft, idx)->lists & ON_REP))
+			if (!(flow_at(ft, idx)->bits & ON_REP))
 				emit_flow(ft, idx);
 	table_clear(ft);
 }
@@ -1135,37 +1175,35 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 	static const struct payload none;
 	struct flow *f = flow_at(ft, idx);
 	struct flow_attr *a = dir == ARGUS_DIR_SRC ? &f->sattr : &f->dattr;
-	struct flow_tags *t = NULL;
+	struct flow_mpls *t;
 	int64_t ts = pkt->ts_us;
 	uint32_t app = (pl ? pl : &none)->app;
-	int first = !f->reported && f->spkts + f->dpkts == 0;
+	int first = !(f->bits & FB_REPORTED) && !flow_has_packets(f);
 
 	f->last_us = ts;
-	f->mapped &= (uint8_t)~MAPPED_TIME;
+	f->bits &= (uint16_t)~MAPPED_TIME;
 	if (dir == ARGUS_DIR_SRC) {
 		if (f->sstart_us == NO_TIME)
 			f->sstart_us = ts;
-		f->spkts++;
+		if (++f->spkts == 0)
+			pkts_carry(ft, idx, f, dir);
 		f->sbytes += pkt->wirelen;
 		f->sencaps |= pkt->encaps;
 	} else {
 		if (f->dstart_us == NO_TIME)
 			f->dstart_us = ts;
-		f->dpkts++;
+		if (++f->dpkts == 0)
+			pkts_carry(ft, idx, f, dir);
 		f->dbytes += pkt->wirelen;
 		f->dencaps |= pkt->encaps;
 	}
-	if (((pkt->flags & ARGUS_PKT_VLAN) || pkt->n_mpls) &&
-	    (t = side_get(&ft->tag_blocks, idx)) != NULL) {
-		int src = dir == ARGUS_DIR_SRC;
-		if (pkt->flags & ARGUS_PKT_VLAN) {
-			*(src ? &t->svlan : &t->dvlan) = pkt->vlan_tci;
-			f->tags |= src ? TAG_SVLAN : TAG_DVLAN;
-		}
-		if (pkt->n_mpls) {
-			*(src ? &t->smpls : &t->dmpls) = pkt->mpls[0];
-			f->tags |= src ? TAG_SMPLS : TAG_DMPLS;
-		}
+	if (pkt->flags & ARGUS_PKT_VLAN) {
+		*(dir == ARGUS_DIR_SRC ? &f->svlan : &f->dvlan) = pkt->vlan_tci;
+		f->tags |= dir == ARGUS_DIR_SRC ? TAG_SVLAN : TAG_DVLAN;
+	}
+	if (pkt->n_mpls && (t = side_get(&ft->mpls_blocks, idx)) != NULL) {
+		*(dir == ARGUS_DIR_SRC ? &t->smpls : &t->dmpls) = pkt->mpls[0];
+		f->tags |= dir == ARGUS_DIR_SRC ? TAG_SMPLS : TAG_DMPLS;
 	}
 	if (pkt->ip_version) {
 		a->ttl = pkt->ttl;
@@ -1253,11 +1291,11 @@ static uint32_t touch_at_status(struct argus_flowtable *ft, uint32_t idx, int64_
 	struct flow *f = flow_at(ft, idx);
 	uint32_t serial = f->serial;
 
-	if ((f->lists & ON_REP) && ts - f->qtime_us >= (int64_t)ft->cfg.status_interval_s * SEC) {
+	if ((f->bits & ON_REP) && ts - f->qtime_us >= (int64_t)ft->cfg.status_interval_s * SEC) {
 		status_sweep(ft, ts);
 		if (f->serial != serial)
 			return NIL;
-		if (f->lists & ON_REP) {
+		if (f->bits & ON_REP) {
 			/* not reached (packet times went backwards): report it alone */
 			emit_flow(ft, idx);
 			flow_reset_report(ft, idx);
@@ -1267,7 +1305,7 @@ static uint32_t touch_at_status(struct argus_flowtable *ft, uint32_t idx, int64_
 			return idx;
 		}
 	}
-	if (f->lists & ON_ACT) {
+	if (f->bits & ON_ACT) {
 		act_remove(ft, idx);
 		f->qtime_us = ts;
 		rep_push(ft, idx);
@@ -1292,11 +1330,10 @@ static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
 	if (idx == NIL || idx == err_idx)
 		return;
 	f = flow_at(ft, idx);
-	if (f->spkts + f->dpkts == 0)
+	if (!flow_has_packets(f))
 		return;
 	e = flow_at(ft, err_idx);
 	f->flags |= ARGUS_FLAG_ICMP_MAPPED;
-	f->mapped |= MAPPED_FLAG;
 	if (e->decoder) {
 		const struct decoder_slot *d = &ft->decoders[e->decoder - 1];
 		struct argus_record *rec = &ft->rec;
@@ -1305,16 +1342,16 @@ static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
 		d->ops->fill_record(d->state, flow_state(e), rec);
 		if ((rec->present & ARGUS_HAS_ICMP) && (x = extra_get(ft, idx)) != NULL) {
 			x->icmp = rec->icmp;
-			f->mapped |= MAPPED_DETAIL;
+			f->bits |= MAPPED_DETAIL;
 		}
 	}
 	/* Argus puts the error's time into the source direction's times */
 	if (f->sstart_us == NO_TIME)
 		f->sstart_us = ts;
-	if (ts > ((f->mapped & MAPPED_TIME) ? extra_at(ft, idx)->ltime_us : f->last_us) &&
+	if (ts > ((f->bits & MAPPED_TIME) ? extra_at(ft, idx)->ltime_us : f->last_us) &&
 	    (x = extra_get(ft, idx)) != NULL) {
 		x->ltime_us = ts;
-		f->mapped |= MAPPED_TIME;
+		f->bits |= MAPPED_TIME;
 	}
 }
 
@@ -1578,7 +1615,7 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 	ft->state_size = WLAN_STATE_MIN;
 	flow_layout(ft);
 	ft->extras.size = sizeof(struct flow_extra);
-	ft->tag_blocks.size = sizeof(struct flow_tags);
+	ft->mpls_blocks.size = sizeof(struct flow_mpls);
 	argus_fm_setup(&ft->fm, cfg->want_jitter, cfg->want_psize,
 		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
 		       cfg->status_interval_s);
@@ -1751,13 +1788,13 @@ void argus_flowtable_free(struct argus_flowtable *ft)
 			free(ft->mchunks[i]);
 		if (ft->extras.blocks)
 			free(ft->extras.blocks[i]);
-		if (ft->tag_blocks.blocks)
-			free(ft->tag_blocks.blocks[i]);
+		if (ft->mpls_blocks.blocks)
+			free(ft->mpls_blocks.blocks[i]);
 	}
 	free(ft->chunks);
 	free(ft->mchunks);
 	free(ft->extras.blocks);
-	free(ft->tag_blocks.blocks);
+	free(ft->mpls_blocks.blocks);
 	argus_hugemem_free(ft->arena, ft->arena_size);
 	argus_hugemem_free(ft->slots, ((size_t)ft->mask + 1) * sizeof *ft->slots);
 	free(ft->frags);

@@ -19,11 +19,11 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_config tests/unit/test_registry \
 	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
 	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
-	tests/unit/test_flowtable tests/unit/test_pcapfile
+	tests/unit/test_flowtable tests/unit/test_flowtable_counters tests/unit/test_pcapfile
 TESTS += tests/unit/test_config tests/unit/test_registry \
 	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
 	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
-	tests/unit/test_flowtable tests/unit/test_pcapfile
+	tests/unit/test_flowtable tests/unit/test_flowtable_counters tests/unit/test_pcapfile
 endif
 
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
@@ -68,6 +68,13 @@ tests_unit_test_dissect_LDADD = $(UNIT_LDADD)
 tests_unit_test_flowtable_SOURCES = tests/unit/test_flowtable.c tests/unit/pktbuild.h
 tests_unit_test_flowtable_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_flowtable_LDADD = $(UNIT_LDADD)
+
+# core/flowtable.c again, with 8-bit packet counters to reach their carry.
+tests_unit_test_flowtable_counters_SOURCES = tests/unit/test_flowtable_counters.c \
+	core/flowtable.c tests/unit/pktbuild.h
+tests_unit_test_flowtable_counters_CPPFLAGS = $(AM_CPPFLAGS) -DFLOW_PKTS_TYPE=uint8_t
+tests_unit_test_flowtable_counters_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_flowtable_counters_LDADD = $(UNIT_LDADD)
 
 # core/pcapfile.c against libpcap on the same files (differential).
 tests_unit_test_pcapfile_SOURCES = tests/unit/test_pcapfile.c core/pcapfile.c core/pcapfile.h
