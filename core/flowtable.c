@@ -54,6 +54,14 @@
 #define MAX_ETHERTYPES 64
 #define FRAG_SLOTS 4096
 #define NO_TIME INT64_MIN
+
+/* For the per-packet steps with more than one caller (a call and its
+ * register saves cost as much as their bodies). */
+#if defined(__GNUC__)
+#define PACKET_INLINE inline __attribute__((always_inline))
+#else
+#define PACKET_INLINE inline
+#endif
 #define SEC 1000000LL
 #define MANAGER_INTERVAL_US 500000 /* Argus's ArgusUpdateInterval */
 
@@ -214,6 +222,7 @@ struct argus_flowtable {
 	size_t state_size, app_state_size; /* largest per-flow states, aligned */
 	size_t app_state_off;
 	size_t mac_off, appbytes_off; /* 0: option off */
+	int per_packet_options; /* -A, -m, -J, -Z or -U: account_options() */
 	struct ethertype_entry ethertypes[MAX_ETHERTYPES];
 	uint32_t n_ethertypes;
 
@@ -441,7 +450,7 @@ static void act_remove(struct argus_flowtable *ft, uint32_t idx)
 }
 
 /* A packet for a flow on its activity list: it goes to the tail. */
-static void act_touch(struct argus_flowtable *ft, uint32_t idx, struct flow *f)
+static PACKET_INLINE void act_touch(struct argus_flowtable *ft, uint32_t idx, struct flow *f)
 {
 	struct list *l = &ft->active[f->cls];
 	uint32_t prev = f->act.prev, next = f->act.next;
@@ -587,26 +596,30 @@ static inline uint64_t endpoint_hash(const uint8_t *addr, uint16_t port)
 	return mix64(a ^ mix64(b ^ port));
 }
 
-/* One multiply-xor round per endpoint is enough here: the symmetric
- * combination below goes through a full mix64, and a collision costs a
- * probe, never a wrong match. */
+/* Symmetric in the two endpoints: each endpoint folds into one word (an
+ * IPv4 address stays as it is, the port and the rest of an IPv6 address
+ * come in through a multiply), the pair is ordered, and one xorshift-
+ * multiply round mixes the result so that the low bits, which pick the
+ * slot, depend on every input bit.  A collision costs a probe, never a
+ * wrong match. */
 static inline uint64_t endpoint_fold(const uint8_t *addr, uint16_t port)
 {
-	uint64_t a, b, e;
+	uint64_t a, b;
 	memcpy(&a, addr, 8);
 	memcpy(&b, addr + 8, 8);
-	e = (a + port) * 0x9e3779b97f4a7c15ULL ^ b * 0xc2b2ae3d27d4eb4fULL;
-	return e ^ (e >> 31);
+	return a ^ ((b ^ port) * 0x9e3779b97f4a7c15ULL);
 }
 
 static inline uint32_t key_hash(const struct argus_flow_key *k)
 {
-	uint64_t h1 = endpoint_fold(k->saddr, k->sport);
-	uint64_t h2 = endpoint_fold(k->daddr, k->dport);
-	uint64_t lo = h1 < h2 ? h1 : h2, hi = h1 < h2 ? h2 : h1;
-	uint64_t h = mix64(lo * 31 + hi + ((uint64_t)k->family << 40 | (uint64_t)k->proto << 32 |
-					   k->ethertype));
-	return (uint32_t)(h ^ (h >> 32));
+	uint64_t e1 = endpoint_fold(k->saddr, k->sport);
+	uint64_t e2 = endpoint_fold(k->daddr, k->dport);
+	uint64_t lo = e1 < e2 ? e1 : e2, hi = e1 < e2 ? e2 : e1;
+	uint64_t h = lo * 0xc2b2ae3d27d4eb4fULL ^ hi ^
+		     ((uint64_t)k->family << 40 | (uint64_t)k->proto << 32 | k->ethertype);
+	h ^= h >> 32;
+	h *= 0xff51afd7ed558ccdULL;
+	return (uint32_t)(h >> 32);
 }
 
 /* Is F the key K seen from the other end? */
@@ -678,8 +691,8 @@ static void table_remove(struct argus_flowtable *ft, uint32_t hash, uint32_t idx
 	ft->count--;
 }
 
-static uint32_t table_find(const struct argus_flowtable *ft, uint32_t hash,
-			   const struct argus_flow_key *k, int *dir)
+static PACKET_INLINE uint32_t table_find(const struct argus_flowtable *ft, uint32_t hash,
+						 const struct argus_flow_key *k, int *dir)
 {
 	uint32_t j = hash & ft->mask;
 
@@ -1166,19 +1179,48 @@ static int packet_active(struct flow *f, const struct argus_packet *pkt, int fir
 	return (fl & 0x3f) == 0x02 || (f->bits & FB_TCP_RESET);
 }
 
-/* Count PKT into the flow.  pl NULL: a later fragment of a datagram the
- * flow has, which Argus tallies apart (no application bytes, sizes or
- * inter-packet times). */
-static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
-		    const struct argus_packet *pkt, const struct payload *pl)
+/* What -A, -m, -J, -Z and -U keep per packet (ft->per_packet_options).
+ * FIRST: the flow had no packet before this one. */
+static void account_options(struct argus_flowtable *ft, uint32_t idx, struct flow *f, int dir,
+			    const struct argus_packet *pkt, const struct payload *pl, int first)
 {
-	static const struct payload none;
-	struct flow *f = flow_at(ft, idx);
-	struct flow_attr *a = dir == ARGUS_DIR_SRC ? &f->sattr : &f->dattr;
-	struct flow_mpls *t;
+	if (ft->appbytes_off && pl) {
+		struct flow_appbytes *ab = flow_appbytes(ft, f);
+		if (dir == ARGUS_DIR_SRC)
+			ab->src += pl->app;
+		else
+			ab->dst += pl->app;
+	}
+	if (ft->mac_off && pkt->eth_src && pkt->eth_dst && (pkt->encaps & ARGUS_ENCAPS_ETHER)) {
+		struct flow_mac *mac = flow_mac(ft, f);
+		/* MACs in the originator's orientation, kept for the flow's life
+		 * (Argus's MAC section survives status reports) */
+		const uint8_t *s = dir == ARGUS_DIR_SRC ? pkt->eth_src : pkt->eth_dst;
+		const uint8_t *d = dir == ARGUS_DIR_SRC ? pkt->eth_dst : pkt->eth_src;
+		if (!(f->bits & FB_MAC)) {
+			memcpy(mac->smac, s, 6);
+			memcpy(mac->dmac, d, 6);
+			f->bits |= FB_MAC;
+			if (pkt->l2 && pkt->eth_src == pkt->l2 + 6 && pkt->caplen >= 14)
+				mac->type = (uint16_t)(pkt->l2[12] << 8 | pkt->l2[13]);
+		} else if (memcmp(mac->smac, s, 6) != 0 || memcmp(mac->dmac, d, 6) != 0) {
+			f->flags |= ARGUS_FLAG_MULTI_MAC;
+		}
+	}
+	if (ft->fm.size && pl)
+		argus_fm_packet(&ft->fm, fm_at(ft, idx), dir, pkt->ts_us, pkt->wirelen,
+				packet_active(f, pkt, first), pl->p, pl->captured, pl->wire);
+}
+
+/* Count PKT into flow F (entry IDX).  pl NULL: a later fragment of a
+ * datagram the flow has, which Argus tallies apart (no application bytes,
+ * sizes or inter-packet times); pl is read only with per-packet options. */
+static PACKET_INLINE void account(struct argus_flowtable *ft, uint32_t idx, struct flow *f,
+				   int dir, const struct argus_packet *pkt, const struct payload *pl)
+{
 	int64_t ts = pkt->ts_us;
-	uint32_t app = (pl ? pl : &none)->app;
-	int first = !(f->bits & FB_REPORTED) && !flow_has_packets(f);
+	int first = ft->per_packet_options && !(f->bits & FB_REPORTED) && !flow_has_packets(f);
+	struct flow_mpls *t;
 
 	f->last_us = ts;
 	f->bits &= (uint16_t)~MAPPED_TIME;
@@ -1206,6 +1248,7 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 		f->tags |= dir == ARGUS_DIR_SRC ? TAG_SMPLS : TAG_DMPLS;
 	}
 	if (pkt->ip_version) {
+		struct flow_attr *a = dir == ARGUS_DIR_SRC ? &f->sattr : &f->dattr;
 		a->ttl = pkt->ttl;
 		a->tos = pkt->tos;
 		a->ipid = pkt->ip_version == 4 ? pkt->ipid : 0; /* Argus: none for IPv6 */
@@ -1217,32 +1260,8 @@ static void account(struct argus_flowtable *ft, uint32_t idx, int dir,
 	}
 	if (pkt->flags & ARGUS_PKT_TRUNCATED)
 		f->flags |= ARGUS_FLAG_TRUNCATED;
-	if (ft->appbytes_off) {
-		struct flow_appbytes *ab = flow_appbytes(ft, f);
-		if (dir == ARGUS_DIR_SRC)
-			ab->src += app;
-		else
-			ab->dst += app;
-	}
-	if (ft->mac_off && pkt->eth_src && pkt->eth_dst && (pkt->encaps & ARGUS_ENCAPS_ETHER)) {
-		struct flow_mac *mac = flow_mac(ft, f);
-		/* MACs in the originator's orientation, kept for the flow's life
-		 * (Argus's MAC section survives status reports) */
-		const uint8_t *s = dir == ARGUS_DIR_SRC ? pkt->eth_src : pkt->eth_dst;
-		const uint8_t *d = dir == ARGUS_DIR_SRC ? pkt->eth_dst : pkt->eth_src;
-		if (!(f->bits & FB_MAC)) {
-			memcpy(mac->smac, s, 6);
-			memcpy(mac->dmac, d, 6);
-			f->bits |= FB_MAC;
-			if (pkt->l2 && pkt->eth_src == pkt->l2 + 6 && pkt->caplen >= 14)
-				mac->type = (uint16_t)(pkt->l2[12] << 8 | pkt->l2[13]);
-		} else if (memcmp(mac->smac, s, 6) != 0 || memcmp(mac->dmac, d, 6) != 0) {
-			f->flags |= ARGUS_FLAG_MULTI_MAC;
-		}
-	}
-	if (ft->fm.size && pl)
-		argus_fm_packet(&ft->fm, fm_at(ft, idx), dir, ts, pkt->wirelen,
-				packet_active(f, pkt, first), pl->p, pl->captured, pl->wire);
+	if (ft->per_packet_options)
+		account_options(ft, idx, f, dir, pkt, pl, first);
 	if (!ft->cfg.timeout_at_status)
 		act_touch(ft, idx, f);
 }
@@ -1399,10 +1418,12 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 {
 	struct argus_flow_key k;
 	uint8_t cls = CLASS_IP, decoder = 0;
+	const struct decoder_slot *dec; /* the flow's decoder, NULL if none */
 	uint32_t hash, idx;
 	int dir = ARGUS_DIR_SRC;
 	enum argus_flow_verdict verdict = ARGUS_FLOW_CONTINUE;
 	struct frag_entry *fe = NULL;
+	struct flow *f;
 	struct payload pl;
 	int at_status = ft->cfg.timeout_at_status;
 
@@ -1449,13 +1470,13 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 				if (frag_match(fe, &k, pkt->ipid) && fe->expires_us >= pkt->ts_us &&
 				    flow_at(ft, fe->flow)->serial == fe->serial) {
 					uint32_t fidx = fe->flow;
-					struct flow *f = flow_at(ft, fidx);
+					f = flow_at(ft, fidx);
 					dir = memcmp(f->key.saddr, k.saddr, 16) == 0 ? ARGUS_DIR_SRC
 										     : ARGUS_DIR_DST;
 					if (at_status)
 						fidx = touch_at_status(ft, fidx, pkt->ts_us);
 					if (fidx != NIL) {
-						account(ft, fidx, dir, pkt, NULL);
+						account(ft, fidx, f, dir, pkt, NULL);
 						goto done;
 					}
 				}
@@ -1479,14 +1500,14 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 			k.dport = pkt->ipid; /* unmatched fragments: one flow per datagram */
 	}
 
+	dec = decoder ? &ft->decoders[decoder - 1] : NULL;
 	hash = key_hash(&k);
 	idx = table_find(ft, hash, &k, &dir);
 	if (idx != NIL && at_status)
 		idx = touch_at_status(ft, idx, pkt->ts_us);
-	if (idx != NIL && decoder) {
-		const struct decoder_slot *d = &ft->decoders[decoder - 1];
-		struct flow *f = flow_at(ft, idx);
-		verdict = d->ops->update(d->state, flow_state(f), pkt, dir);
+	if (idx != NIL && dec) {
+		f = flow_at(ft, idx);
+		verdict = dec->ops->update(dec->state, flow_state(f), pkt, dir);
 		if (verdict == ARGUS_FLOW_RESTART) {
 			/* a new connection on the same key: the old one ends without pkt */
 			emit_flow(ft, idx);
@@ -1514,17 +1535,16 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		if (!decoder && (pkt->flags & ARGUS_PKT_FRAGMENT) &&
 		    !(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT))
 			flow_at(ft, idx)->flags |= ARGUS_FLAG_FRAG_ONLY;
-		if (decoder) {
-			const struct decoder_slot *d = &ft->decoders[decoder - 1];
-			verdict = d->ops->update(d->state, flow_state(flow_at(ft, idx)), pkt, dir);
+		if (dec) {
+			verdict = dec->ops->update(dec->state, flow_state(flow_at(ft, idx)), pkt, dir);
 			if (verdict == ARGUS_FLOW_ENDED) {
 				act_remove(ft, idx);
 				flow_at(ft, idx)->cls = CLASS_ENDED;
 			}
 		}
 	}
-	if (flow_at(ft, idx)->app) {
-		struct flow *f = flow_at(ft, idx);
+	f = flow_at(ft, idx);
+	if (f->app) {
 		const struct decoder_slot *a = &ft->decoders[f->app - 1];
 		a->ops->update(a->state, app_state(ft, f), pkt, dir);
 	}
@@ -1535,20 +1555,17 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		fe->proto = k.proto;
 		fe->ipid = pkt->ipid;
 		fe->flow = idx;
-		fe->serial = flow_at(ft, idx)->serial;
+		fe->serial = f->serial;
 		fe->expires_us = pkt->ts_us + (int64_t)ft->cfg.frag_timeout_s * SEC;
 	}
 	/* the payload is looked for only when something counts or keeps it */
-	if (ft->appbytes_off || ft->fm.size)
+	if (ft->per_packet_options)
 		find_payload(ft, kind, decoder, pkt, &pl);
-	else
-		memset(&pl, 0, sizeof pl);
-	account(ft, idx, dir, pkt, &pl);
-	if (decoder && ft->decoders[decoder - 1].related_key) {
-		const struct decoder_slot *d = &ft->decoders[decoder - 1];
+	account(ft, idx, f, dir, pkt, &pl);
+	if (dec && dec->related_key) {
 		struct argus_flow_key rel;
 		memset(&rel, 0, sizeof rel);
-		if (d->related_key(d->state, pkt, &rel) == 1)
+		if (dec->related_key(dec->state, pkt, &rel) == 1)
 			map_related(ft, idx, &rel, pkt->ts_us);
 	}
 	if (verdict == ARGUS_FLOW_CLOSE) {
@@ -1619,6 +1636,7 @@ struct argus_flowtable *argus_flowtable_new(const struct argus_flowtable_config 
 	argus_fm_setup(&ft->fm, cfg->want_jitter, cfg->want_psize,
 		       cfg->user_len < ARGUS_USERDATA_MAX ? cfg->user_len : ARGUS_USERDATA_MAX,
 		       cfg->status_interval_s);
+	ft->per_packet_options = cfg->want_mac || cfg->want_appbytes || ft->fm.size;
 	ft->now_us = INT64_MIN;
 	ft->next_due_us = INT64_MIN;
 	ft->next_manager_us = INT64_MIN;
