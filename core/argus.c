@@ -263,7 +263,7 @@ static int run_file(struct argus_monitor *mon, struct argus_capture *cap, int qu
 		int eof;
 		if (reopen_requested)
 			reopen_output(mon);
-		int n = argus_capture_dispatch(cap, argus_monitor_packet, argus_monitor_main_input(mon),
+		int n = argus_capture_dispatch(cap, argus_monitor_packets, argus_monitor_main_input(mon),
 					       &eof, err, sizeof err);
 		if (n < 0) {
 			argus_progress_end(&prog);
@@ -364,7 +364,7 @@ static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
 			int eof, n;
 			if (!pfd[k].revents)
 				continue;
-			n = argus_capture_dispatch(&src->cap, argus_monitor_packet, src->input, &eof,
+			n = argus_capture_dispatch(&src->cap, argus_monitor_packets, src->input, &eof,
 						   err, sizeof err);
 			if (n < 0)
 				live_source_failed(src, err, wall_now_us());

@@ -184,7 +184,7 @@ int argus_capture_dump_filter(struct argus_capture *c, const char *bpf, int opti
 }
 
 struct dispatch_ctx {
-	argus_packet_fn fn;
+	argus_packets_fn fn;
 	void *ctx;
 	int dlt;
 };
@@ -192,23 +192,37 @@ struct dispatch_ctx {
 static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	const struct dispatch_ctx *d = (const struct dispatch_ctx *)(void *)user;
-	d->fn(d->ctx, d->dlt, h, data);
+	d->fn(d->ctx, d->dlt, h, &data, 1);
 }
 
-static int dispatch_blocks(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
+/* Packets go to FN in runs of up to RUN, taken from the block reader's
+ * buffer without moving it; a record that needs the slow path (a refill,
+ * a damaged header) ends the run and goes alone. */
+#define RUN 16
+
+static int dispatch_blocks(struct argus_capture *c, argus_packets_fn fn, void *ctx, int *eof,
 			   char *err, size_t errlen)
 {
-	struct pcap_pkthdr h;
-	const uint8_t *data;
+	struct pcap_pkthdr h[RUN];
+	const uint8_t *data[RUN];
 	int n = 0;
 
 	while (n < BATCH) {
+		unsigned got = 0;
 		int r;
 		if (c->stop) {
 			c->stop = 0;
 			return n;
 		}
-		r = argus_pcapfile_next(c->blocks, &h, &data);
+		while (got < RUN && argus_pcapfile_take(c->blocks, &h[got], &data[got]))
+			if (!c->has_filter || pcap_offline_filter(&c->filter, &h[got], data[got]))
+				got++;
+		if (got > 0) {
+			fn(ctx, c->dlt, h, data, got);
+			n += (int)got;
+			continue;
+		}
+		r = argus_pcapfile_next_slow(c->blocks, &h[0], &data[0]);
 		if (r == 0) {
 			*eof = n == 0;
 			return n;
@@ -217,15 +231,15 @@ static int dispatch_blocks(struct argus_capture *c, argus_packet_fn fn, void *ct
 			snprintf(err, errlen, "%s: %s", c->name, c->blocks->err);
 			return -1;
 		}
-		if (c->has_filter && !pcap_offline_filter(&c->filter, &h, data))
+		if (c->has_filter && !pcap_offline_filter(&c->filter, &h[0], data[0]))
 			continue;
-		fn(ctx, c->dlt, &h, data);
+		fn(ctx, c->dlt, h, data, 1);
 		n++;
 	}
 	return n;
 }
 
-int argus_capture_dispatch(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
+int argus_capture_dispatch(struct argus_capture *c, argus_packets_fn fn, void *ctx, int *eof,
 			   char *err, size_t errlen)
 {
 	struct dispatch_ctx d = {fn, ctx, c->dlt};

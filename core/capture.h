@@ -38,8 +38,10 @@ struct argus_live_opts {
 	long buffer_size;
 };
 
-typedef void (*argus_packet_fn)(void *ctx, int dlt, const struct pcap_pkthdr *h,
-				const uint8_t *data);
+/* N packets in order: headers h[0..n) and bytes data[0..n), all valid
+ * until the call returns. */
+typedef void (*argus_packets_fn)(void *ctx, int dlt, const struct pcap_pkthdr *h,
+				 const uint8_t *const *data, unsigned n);
 
 int argus_capture_open_file(struct argus_capture *c, const char *path, const char *bpf,
 			    int optimize, char *err, size_t errlen);
@@ -53,7 +55,7 @@ int argus_capture_dump_filter(struct argus_capture *c, const char *bpf, int opti
 /* Read one batch.  Returns packets handled (>= 0), 0 with *eof set at the
  * end of a file, or -1 with the message in err (truncated file, I/O error,
  * interface gone).  Live sources return 0 when nothing is waiting. */
-int argus_capture_dispatch(struct argus_capture *c, argus_packet_fn fn, void *ctx, int *eof,
+int argus_capture_dispatch(struct argus_capture *c, argus_packets_fn fn, void *ctx, int *eof,
 			   char *err, size_t errlen);
 /* Bytes of the file read so far (for progress). */
 uint64_t argus_capture_offset(const struct argus_capture *c);

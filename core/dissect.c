@@ -943,10 +943,13 @@ static res_t dissect_chdlc(const uint8_t *data, uint32_t caplen, struct argus_pa
 enum argus_dissect_result argus_dissect(int dlt, const uint8_t *data, uint32_t caplen,
 					uint32_t wirelen, int64_t ts_us, struct argus_packet *pkt)
 {
+	/* copied rather than memset: the copy compiles to a few vector moves,
+	 * the memset of this size to a string instruction that costs more */
+	static const struct argus_packet empty;
 	uint32_t hl;
 	res_t r;
 
-	memset(pkt, 0, sizeof *pkt);
+	*pkt = empty;
 	pkt->ts_us = ts_us;
 	pkt->caplen = caplen;
 	pkt->wirelen = wirelen;

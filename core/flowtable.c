@@ -239,6 +239,7 @@ struct argus_flowtable {
 	 * carved from it in order (NULL: each chunk is malloc'd) */
 	uint8_t *arena;
 	size_t arena_size;
+	uint8_t *flow_base; /* the arena while every chunk is in it: entries end to end */
 	int arena_tried;
 	uint32_t n_alloc; /* entries handed out from chunks */
 	uint32_t free_head;
@@ -263,6 +264,8 @@ struct argus_flowtable {
 
 static inline struct flow *flow_at(const struct argus_flowtable *ft, uint32_t idx)
 {
+	if (ft->flow_base)
+		return (struct flow *)(void *)(ft->flow_base + (size_t)idx * ft->flow_size);
 	return (struct flow *)(void *)(ft->chunks[idx >> CHUNK_SHIFT] +
 				       (size_t)(idx & (CHUNK_FLOWS - 1)) * ft->flow_size);
 }
@@ -526,8 +529,11 @@ static uint8_t *chunk_alloc(struct argus_flowtable *ft)
 				ft->arena_size = 0;
 		}
 	}
-	if ((size_t)(ft->n_chunks + 1) * bytes <= ft->arena_size)
+	if ((size_t)(ft->n_chunks + 1) * bytes <= ft->arena_size) {
+		ft->flow_base = ft->arena;
 		return ft->arena + (size_t)ft->n_chunks * bytes;
+	}
+	ft->flow_base = NULL;
 	return malloc(bytes);
 }
 
@@ -1413,96 +1419,60 @@ static void ether_key(const struct argus_packet *pkt, struct argus_flow_key *k)
 	}
 }
 
-void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,
-			    const struct argus_packet *pkt)
+/* An IP packet's protocol and addresses. */
+static inline void ip_addrs(const struct argus_packet *pkt, struct argus_flow_key *k)
 {
-	struct argus_flow_key k;
-	uint8_t cls = CLASS_IP, decoder = 0;
-	const struct decoder_slot *dec; /* the flow's decoder, NULL if none */
-	uint32_t hash, idx;
-	int dir = ARGUS_DIR_SRC;
-	enum argus_flow_verdict verdict = ARGUS_FLOW_CONTINUE;
-	struct frag_entry *fe = NULL;
-	struct flow *f;
-	struct payload pl;
-	int at_status = ft->cfg.timeout_at_status;
-
-	ft->stats.packets++;
-	ft->stats.bytes += pkt->wirelen;
-	if (pkt->ts_us > ft->now_us)
-		ft->now_us = pkt->ts_us;
-	if (!at_status && ft->now_us >= ft->next_due_us)
-		argus_flowtable_advance(ft, ft->now_us);
-	if (kind == ARGUS_DISSECT_MALFORMED) {
-		ft->stats.malformed++;
-		goto done;
+	k->proto = pkt->proto;
+	if (pkt->ip_version == 4) {
+		k->family = ARGUS_KEY_IPV4;
+		memcpy(k->saddr, pkt->l3 + 12, 4);
+		memcpy(k->daddr, pkt->l3 + 16, 4);
+	} else {
+		k->family = ARGUS_KEY_IPV6;
+		memcpy(k->saddr, pkt->l3 + 8, 16);
+		memcpy(k->daddr, pkt->l3 + 24, 16);
 	}
+}
 
-	memset(&k, 0, sizeof k);
-	if (kind == ARGUS_DISSECT_NONIP) {
-		ether_key(pkt, &k);
-		cls = CLASS_NONIP;
-		if (!(pkt->encaps & ARGUS_ENCAPS_LLC) && !(pkt->flags & ARGUS_PKT_WLAN) && pkt->l3 &&
-		    (decoder = ethertype_decoder(ft, pkt->ethertype)) != 0) {
-			const struct decoder_slot *d = &ft->decoders[decoder - 1];
-			if (d->ops->key(d->state, pkt, &k) != 0) {
-				ether_key(pkt, &k); /* malformed: a plain Ethernet flow */
-				decoder = 0;
-			} else {
-				cls = decoder_class(decoder);
-			}
+/* The rest of an IP packet's key, from its protocol's decoder; sets the
+ * decoder (index + 1, 0 = none) and the timeout class. */
+static inline void ip_ports(const struct argus_flowtable *ft, const struct argus_packet *pkt,
+			    struct argus_flow_key *k, uint8_t *decoder, uint8_t *cls)
+{
+	uint8_t d = ft->proto_decoder[pkt->proto];
+
+	if (d && pkt->l4) {
+		const struct decoder_slot *s = &ft->decoders[d - 1];
+		if (s->ops->key(s->state, pkt, k) != 0) {
+			k->sport = k->dport = 0;
+			k->ethertype = 0;
+			d = 0;
 		}
 	} else {
-		k.proto = pkt->proto;
-		if (pkt->ip_version == 4) {
-			k.family = ARGUS_KEY_IPV4;
-			memcpy(k.saddr, pkt->l3 + 12, 4);
-			memcpy(k.daddr, pkt->l3 + 16, 4);
-		} else {
-			k.family = ARGUS_KEY_IPV6;
-			memcpy(k.saddr, pkt->l3 + 8, 16);
-			memcpy(k.daddr, pkt->l3 + 24, 16);
-		}
-		if (pkt->flags & ARGUS_PKT_FRAGMENT) {
-			fe = frag_slot(ft, &k, pkt->ipid);
-			if (!(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT)) {
-				/* a later fragment belongs to its first fragment's flow */
-				if (frag_match(fe, &k, pkt->ipid) && fe->expires_us >= pkt->ts_us &&
-				    flow_at(ft, fe->flow)->serial == fe->serial) {
-					uint32_t fidx = fe->flow;
-					f = flow_at(ft, fidx);
-					dir = memcmp(f->key.saddr, k.saddr, 16) == 0 ? ARGUS_DIR_SRC
-										     : ARGUS_DIR_DST;
-					if (at_status)
-						fidx = touch_at_status(ft, fidx, pkt->ts_us);
-					if (fidx != NIL) {
-						account(ft, fidx, f, dir, pkt, NULL);
-						goto done;
-					}
-				}
-				fe = NULL;
-			}
-		}
-		decoder = ft->proto_decoder[pkt->proto];
-		if (decoder && pkt->l4) {
-			const struct decoder_slot *d = &ft->decoders[decoder - 1];
-			if (d->ops->key(d->state, pkt, &k) != 0) {
-				k.sport = k.dport = 0;
-				k.ethertype = 0;
-				decoder = 0;
-			}
-		} else {
-			decoder = 0;
-		}
-		cls = decoder ? decoder_class(decoder) : pkt->proto == 2 ? CLASS_IGMP : CLASS_IP;
-		if (!decoder && (pkt->flags & ARGUS_PKT_FRAGMENT) &&
-		    !(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT))
-			k.dport = pkt->ipid; /* unmatched fragments: one flow per datagram */
+		d = 0;
 	}
+	*decoder = d;
+	*cls = d ? decoder_class(d) : pkt->proto == 2 ? CLASS_IGMP : CLASS_IP;
+	if (!d && (pkt->flags & ARGUS_PKT_FRAGMENT) && !(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT))
+		k->dport = pkt->ipid; /* unmatched fragments: one flow per datagram */
+}
 
-	dec = decoder ? &ft->decoders[decoder - 1] : NULL;
-	hash = key_hash(&k);
-	idx = table_find(ft, hash, &k, &dir);
+/* PKT with its key K (hash HASH): found or created, updated, counted.  FE:
+ * the fragment slot a first fragment fills in, or NULL. */
+static PACKET_INLINE void packet_keyed(struct argus_flowtable *ft, enum argus_dissect_result kind,
+				       const struct argus_packet *pkt,
+				       const struct argus_flow_key *k, uint32_t hash, uint8_t cls,
+				       uint8_t decoder, struct frag_entry *fe)
+{
+	const struct decoder_slot *dec = decoder ? &ft->decoders[decoder - 1] : NULL;
+	int at_status = ft->cfg.timeout_at_status;
+	enum argus_flow_verdict verdict = ARGUS_FLOW_CONTINUE;
+	int dir = ARGUS_DIR_SRC;
+	struct payload pl;
+	struct flow *f;
+	uint32_t idx;
+
+	idx = table_find(ft, hash, k, &dir);
 	if (idx != NIL && at_status)
 		idx = touch_at_status(ft, idx, pkt->ts_us);
 	if (idx != NIL && dec) {
@@ -1521,13 +1491,13 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		flow_at(ft, idx)->cls = CLASS_ENDED;
 	}
 	if (idx == NIL) {
-		idx = flow_create(ft, &k, hash, cls, decoder, pkt->ts_us);
+		idx = flow_create(ft, k, hash, cls, decoder, pkt->ts_us);
 		if (idx == NIL) {
 			ft->stats.malformed++; /* out of memory: counted, not silently lost */
-			goto done;
+			return;
 		}
 		dir = ARGUS_DIR_SRC;
-		if (k.family == ARGUS_KEY_WLAN && pkt->wlan_ssid) {
+		if (k->family == ARGUS_KEY_WLAN && pkt->wlan_ssid) {
 			uint8_t *ssid = flow_state(flow_at(ft, idx));
 			ssid[0] = pkt->wlan_ssid_len;
 			memcpy(ssid + 1, pkt->wlan_ssid, pkt->wlan_ssid_len);
@@ -1549,10 +1519,10 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		a->ops->update(a->state, app_state(ft, f), pkt, dir);
 	}
 	if (fe) {
-		memcpy(fe->saddr, k.saddr, 16);
-		memcpy(fe->daddr, k.daddr, 16);
-		fe->family = k.family;
-		fe->proto = k.proto;
+		memcpy(fe->saddr, k->saddr, 16);
+		memcpy(fe->daddr, k->daddr, 16);
+		fe->family = k->family;
+		fe->proto = k->proto;
 		fe->ipid = pkt->ipid;
 		fe->flow = idx;
 		fe->serial = f->serial;
@@ -1572,9 +1542,145 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
 		emit_flow(ft, idx);
 		flow_destroy(ft, idx);
 	}
-done:
-	if (at_status)
+}
+
+/* Time and the totals move on with every packet; timers due run first. */
+static PACKET_INLINE void packet_begin(struct argus_flowtable *ft, const struct argus_packet *pkt)
+{
+	ft->stats.packets++;
+	ft->stats.bytes += pkt->wirelen;
+	if (pkt->ts_us > ft->now_us)
+		ft->now_us = pkt->ts_us;
+	if (!ft->cfg.timeout_at_status && ft->now_us >= ft->next_due_us)
+		argus_flowtable_advance(ft, ft->now_us);
+}
+
+/* The key of any packet into H; FE: the fragment slot a first fragment
+ * fills in.  Returns 0 when a later fragment of a datagram the table has
+ * seen was counted into its first fragment's flow: nothing more to do. */
+static int packet_key(struct argus_flowtable *ft, enum argus_dissect_result kind,
+		      const struct argus_packet *pkt, struct argus_flow_hint *h,
+		      struct frag_entry **fe)
+{
+	struct argus_flow_key *k = &h->key;
+
+	memset(k, 0, sizeof *k);
+	h->cls = CLASS_IP;
+	h->decoder = 0;
+	*fe = NULL;
+	if (kind == ARGUS_DISSECT_NONIP) {
+		ether_key(pkt, k);
+		h->cls = CLASS_NONIP;
+		if (!(pkt->encaps & ARGUS_ENCAPS_LLC) && !(pkt->flags & ARGUS_PKT_WLAN) && pkt->l3 &&
+		    (h->decoder = ethertype_decoder(ft, pkt->ethertype)) != 0) {
+			const struct decoder_slot *d = &ft->decoders[h->decoder - 1];
+			if (d->ops->key(d->state, pkt, k) != 0) {
+				ether_key(pkt, k); /* malformed: a plain Ethernet flow */
+				h->decoder = 0;
+			} else {
+				h->cls = decoder_class(h->decoder);
+			}
+		}
+	} else {
+		ip_addrs(pkt, k);
+		if (pkt->flags & ARGUS_PKT_FRAGMENT) {
+			struct frag_entry *e = frag_slot(ft, k, pkt->ipid);
+			if (!(pkt->flags & ARGUS_PKT_FIRST_FRAGMENT)) {
+				/* a later fragment belongs to its first fragment's flow */
+				if (frag_match(e, k, pkt->ipid) && e->expires_us >= pkt->ts_us &&
+				    flow_at(ft, e->flow)->serial == e->serial) {
+					uint32_t fidx = e->flow;
+					struct flow *f = flow_at(ft, fidx);
+					int dir = memcmp(f->key.saddr, k->saddr, 16) == 0 ? ARGUS_DIR_SRC
+											  : ARGUS_DIR_DST;
+					if (ft->cfg.timeout_at_status)
+						fidx = touch_at_status(ft, fidx, pkt->ts_us);
+					if (fidx != NIL) {
+						account(ft, fidx, f, dir, pkt, NULL);
+						return 0;
+					}
+				}
+			} else {
+				*fe = e;
+			}
+		}
+		ip_ports(ft, pkt, k, &h->decoder, &h->cls);
+	}
+	h->hash = key_hash(k);
+	return 1;
+}
+
+/* A prepared key needs the packet alone: IP, not a fragment. */
+static inline void hint_prepare(const struct argus_flowtable *ft, enum argus_dissect_result kind,
+				const struct argus_packet *pkt, struct argus_flow_hint *hint)
+{
+	hint->valid = kind == ARGUS_DISSECT_IP && !(pkt->flags & ARGUS_PKT_FRAGMENT);
+	if (!hint->valid)
+		return;
+	memset(&hint->key, 0, sizeof hint->key);
+	ip_addrs(pkt, &hint->key);
+	ip_ports(ft, pkt, &hint->key, &hint->decoder, &hint->cls);
+	hint->hash = key_hash(&hint->key);
+	__builtin_prefetch(&ft->slots[hint->hash & ft->mask]);
+}
+
+/* The slot is on its way or there: fetch the entry it names, when it is
+ * the first of the chain (most often the flow's own). */
+static inline void hint_prefetch(const struct argus_flowtable *ft,
+				 const struct argus_flow_hint *hint)
+{
+	const struct slot *sl;
+
+	if (!hint->valid)
+		return;
+	sl = &ft->slots[hint->hash & ft->mask];
+	if (sl->idx != NIL && sl->hash == hint->hash) {
+		const uint8_t *f = (const uint8_t *)flow_at(ft, sl->idx);
+		__builtin_prefetch(f);
+		__builtin_prefetch(f + 64);
+		__builtin_prefetch(f + 128);
+		__builtin_prefetch(f + 192);
+	}
+}
+
+void argus_flowtable_prepare(const struct argus_flowtable *ft,
+			     const enum argus_dissect_result *kind,
+			     const struct argus_packet *pkt, struct argus_flow_hint *hint,
+			     unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		hint_prepare(ft, kind[i], &pkt[i], &hint[i]);
+	for (unsigned i = 0; i < n; i++)
+		hint_prefetch(ft, &hint[i]);
+}
+
+void argus_flowtable_packet_hinted(struct argus_flowtable *ft, enum argus_dissect_result kind,
+				   const struct argus_packet *pkt,
+				   const struct argus_flow_hint *hint)
+{
+	struct argus_flow_hint own;
+	struct frag_entry *fe = NULL;
+
+	packet_begin(ft, pkt);
+	if (kind == ARGUS_DISSECT_MALFORMED) {
+		ft->stats.malformed++;
+		goto out;
+	}
+	if (!hint || !hint->valid) {
+		if (!packet_key(ft, kind, pkt, &own, &fe))
+			goto out;
+		hint = &own;
+	}
+	packet_keyed(ft, kind, pkt, &hint->key, hint->hash, hint->cls, hint->decoder, fe);
+out:
+	if (ft->cfg.timeout_at_status)
 		run_manager(ft, ft->now_us);
+}
+
+void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,
+			    const struct argus_packet *pkt)
+{
+	argus_flowtable_packet_hinted(ft, kind, pkt, NULL);
 }
 
 /* ---- life cycle ---- */

@@ -177,23 +177,45 @@ void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_
 	}
 }
 
-void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const uint8_t *data)
+/* A status MAR is due at packet time TS. */
+static inline void mar_at_packet(struct argus_monitor *m, int64_t ts)
+{
+	if (m->next_mar_us == INT64_MIN)
+		m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
+	else if (ts >= m->next_mar_us) {
+		emit_mar(m, ARGUS_CAUSE_STATUS, ts);
+		m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
+	}
+}
+
+/* Packets are dissected and their flow keys found a run ahead, so the
+ * table's memory for each is on its way before its turn comes. */
+#define LOOKAHEAD 16
+
+void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
+			   const uint8_t *const *data, unsigned n)
 {
 	struct argus_monitor_input *in = ctx;
 	struct argus_monitor *m = in->m;
-	struct argus_packet pkt;
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
-	enum argus_dissect_result r;
+	struct argus_packet pkt[LOOKAHEAD];
+	struct argus_flow_hint hint[LOOKAHEAD];
+	enum argus_dissect_result r[LOOKAHEAD];
 
-	r = argus_dissect(dlt, data, h->caplen, h->len, ts, &pkt);
-	argus_flowtable_packet(in->ft, r, &pkt);
-	if (m->mar_interval_s) {
-		if (m->next_mar_us == INT64_MIN)
-			m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
-		else if (ts >= m->next_mar_us) {
-			emit_mar(m, ARGUS_CAUSE_STATUS, ts);
-			m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
+	while (n > 0) {
+		unsigned run = n < LOOKAHEAD ? n : LOOKAHEAD;
+		for (unsigned i = 0; i < run; i++) {
+			int64_t ts = (int64_t)h[i].ts.tv_sec * 1000000 + h[i].ts.tv_usec;
+			r[i] = argus_dissect(dlt, data[i], h[i].caplen, h[i].len, ts, &pkt[i]);
 		}
+		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
+		for (unsigned i = 0; i < run; i++) {
+			argus_flowtable_packet_hinted(in->ft, r[i], &pkt[i], &hint[i]);
+			if (m->mar_interval_s)
+				mar_at_packet(m, pkt[i].ts_us);
+		}
+		h += run;
+		data += run;
+		n -= run;
 	}
 }
 

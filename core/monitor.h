@@ -56,14 +56,16 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
  * (for a remote client's opening MAR). */
 void argus_monitor_build_mar(const struct argus_monitor *m, enum argus_cause cause,
 			     int64_t now_us, struct argus_record *rec);
-/* The input of the first table: the context for argus_monitor_packet. */
+/* The input of the first table: the context for argus_monitor_packets. */
 struct argus_monitor_input *argus_monitor_main_input(struct argus_monitor *m);
 /* Another flow table with CFG (its own source id), before the first packet. */
 struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
 						    const struct argus_flowtable_config *cfg,
 						    char *err, size_t errlen);
-/* libpcap callback (argus_packet_fn); ctx is a struct argus_monitor_input. */
-void argus_monitor_packet(void *ctx, int dlt, const struct pcap_pkthdr *h, const uint8_t *data);
+/* The capture's callback (argus_packets_fn); ctx is a struct
+ * argus_monitor_input. */
+void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
+			   const uint8_t *const *data, unsigned n);
 /* The counters of every table added up. */
 void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out);
 /* Live capture with no packets: let wall-clock time run the timers. */

@@ -56,9 +56,12 @@ static inline int64_t argus_pcapfile_time(const uint8_t *p, int swapped)
 	return swapped ? (int64_t)v : (int64_t)(int32_t)v;
 }
 
-/* The common case inline: a whole, sane record already in the buffer. */
-static inline int argus_pcapfile_next(struct argus_pcapfile *f, struct pcap_pkthdr *h,
-				      const uint8_t **data)
+/* The common case inline: a whole, sane record already in the buffer.
+ * Returns 1 with H and DATA set, or 0 (nothing read) when the record needs
+ * argus_pcapfile_next_slow.  The buffer moves only in the slow path, so
+ * the bytes of records taken here stay put until then. */
+static inline int argus_pcapfile_take_as(struct argus_pcapfile *f, struct pcap_pkthdr *h,
+					 const uint8_t **data, int swapped)
 {
 	const uint8_t *r = f->buf + f->pos;
 	size_t left = f->end - f->pos;
@@ -66,19 +69,33 @@ static inline int argus_pcapfile_next(struct argus_pcapfile *f, struct pcap_pkth
 	int64_t usec;
 
 	if (left < 16)
-		return argus_pcapfile_next_slow(f, h, data);
-	caplen = argus_pcapfile_u32(r + 8, f->swapped);
+		return 0;
+	caplen = argus_pcapfile_u32(r + 8, swapped);
 	if (caplen > f->snapshot || left - 16 < caplen)
-		return argus_pcapfile_next_slow(f, h, data);
-	h->ts.tv_sec = (time_t)argus_pcapfile_time(r, f->swapped);
-	usec = argus_pcapfile_time(r + 4, f->swapped);
+		return 0;
+	h->ts.tv_sec = (time_t)argus_pcapfile_time(r, swapped);
+	usec = argus_pcapfile_time(r + 4, swapped);
 	h->ts.tv_usec = (suseconds_t)(f->nsec ? usec / 1000 : usec);
 	h->caplen = caplen;
-	h->len = argus_pcapfile_u32(r + 12, f->swapped);
+	h->len = argus_pcapfile_u32(r + 12, swapped);
 	*data = r + 16;
 	f->pos += 16 + (size_t)caplen;
 	f->offset += 16 + (uint64_t)caplen;
 	return 1;
+}
+
+/* One test of the byte order, then a reader specialised for it. */
+static inline int argus_pcapfile_take(struct argus_pcapfile *f, struct pcap_pkthdr *h,
+				      const uint8_t **data)
+{
+	return f->swapped ? argus_pcapfile_take_as(f, h, data, 1)
+			  : argus_pcapfile_take_as(f, h, data, 0);
+}
+
+static inline int argus_pcapfile_next(struct argus_pcapfile *f, struct pcap_pkthdr *h,
+				      const uint8_t **data)
+{
+	return argus_pcapfile_take(f, h, data) ? 1 : argus_pcapfile_next_slow(f, h, data);
 }
 void argus_pcapfile_close(struct argus_pcapfile *f);
 

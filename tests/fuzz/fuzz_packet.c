@@ -20,7 +20,8 @@
  *            step is sign(d) * |d|^3 * 64 us;
  *     caplen bytes of the frame (fewer if the input ends first).
  *
- * Every packet goes through argus_dissect() and argus_flowtable_packet() of
+ * Every packet goes through argus_dissect() and argus_flowtable_packet() (every
+ * other one through argus_flowtable_prepare() and _packet_hinted()) of
  * one flow table holding the tcp, udp, icmp, arp, igmp and esp decoders and
  * at most MAX_FLOWS flows (so eviction runs all the time); then
  * argus_flowtable_flush().  Besides memory safety (ASan/UBSan) the target
@@ -131,6 +132,7 @@ struct run {
 	uint64_t pkts_in, bytes_in; /* packets the table keyed (not malformed) */
 	uint32_t max_wire;  /* largest wire length given */
 	uint64_t recs, pkts_out, bytes_out;
+	uint64_t n_packets;  /* given to the table */
 };
 
 static struct run run;
@@ -480,7 +482,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			run.first_us = now;
 		if (now > run.last_us)
 			run.last_us = now;
-		argus_flowtable_packet(ft, r, &pkt);
+		/* every other packet by the monitor's road: its key prepared
+		 * (and its memory prefetched) first */
+		if (++run.n_packets & 1) {
+			struct argus_flow_hint hint;
+			argus_flowtable_prepare(ft, &r, &pkt, &hint, 1);
+			argus_flowtable_packet_hinted(ft, r, &pkt, &hint);
+		} else {
+			argus_flowtable_packet(ft, r, &pkt);
+		}
 		if (argus_flowtable_stats(ft)->live > MAX_FLOWS)
 			fail("more live flows than ARGUS_MAX_FLOWS", NULL);
 	}

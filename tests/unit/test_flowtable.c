@@ -351,6 +351,59 @@ static void test_decoder_restart(void **st)
 	argus_flowtable_free(ft);
 }
 
+/* Keys prepared a run ahead (the monitor's way) give the records the
+ * packet-by-packet path gives, though the packets before each one close,
+ * restart, evict and create flows. */
+#define AHEAD_N 12
+static void send_ahead(struct argus_flowtable *ft, int hinted)
+{
+	static const uint16_t dports[AHEAD_N] = {53, 10, 9, 53, 10, 54, 10, 55, 53, 9, 56, 53};
+	uint8_t b[AHEAD_N][64];
+	struct argus_packet pkt[AHEAD_N];
+	struct argus_flow_hint hint[AHEAD_N];
+	enum argus_dissect_result r[AHEAD_N];
+
+	for (int i = 0; i < AHEAD_N; i++) {
+		uint32_t src = IP4(10, 0, 0, 1 + (i & 1)), dst = IP4(10, 0, 0, 2 - (i & 1));
+		uint16_t sport = i & 1 ? dports[i] : 7, dport = i & 1 ? 7 : dports[i];
+		size_t n = pb_udp4(b[i], src, dst, sport, dport, 10);
+		r[i] = argus_dissect(DLT_RAW, b[i], (uint32_t)n, (uint32_t)n, (i + 1) * SEC, &pkt[i]);
+	}
+	if (hinted)
+		argus_flowtable_prepare(ft, r, pkt, hint, AHEAD_N);
+	for (int i = 0; i < AHEAD_N; i++)
+		argus_flowtable_packet_hinted(ft, r[i], &pkt[i], hinted ? &hint[i] : NULL);
+	argus_flowtable_flush(ft);
+}
+
+static void test_keys_prepared_ahead(void **st)
+{
+	struct argus_record plain[MAX_RECS];
+	size_t n_plain;
+	struct argus_flowtable *ft = new_table(0, 3);
+	(void)st;
+	send_ahead(ft, 0);
+	argus_flowtable_free(ft);
+	n_plain = n_recs;
+	memcpy(plain, recs, sizeof plain);
+	assert_true(n_plain >= 5);
+
+	ft = new_table(0, 3);
+	send_ahead(ft, 1);
+	argus_flowtable_free(ft);
+	assert_int_equal(n_recs, n_plain);
+	for (size_t i = 0; i < n_plain; i++) {
+		assert_memory_equal(&recs[i].key, &plain[i].key, sizeof plain[i].key);
+		assert_int_equal(recs[i].stime_us, plain[i].stime_us);
+		assert_int_equal(recs[i].ltime_us, plain[i].ltime_us);
+		assert_int_equal(recs[i].spkts, plain[i].spkts);
+		assert_int_equal(recs[i].dpkts, plain[i].dpkts);
+		assert_int_equal(recs[i].sbytes, plain[i].sbytes);
+		assert_int_equal(recs[i].dbytes, plain[i].dbytes);
+		assert_int_equal(recs[i].trans, plain[i].trans);
+	}
+}
+
 static void test_cap_emits_oldest(void **st)
 {
 	struct argus_flowtable *ft = new_table(0, 2);
@@ -1350,6 +1403,7 @@ int main(void)
 		cmocka_unit_test(test_status_reports_carry_interval_counts),
 		cmocka_unit_test(test_decoder_close),
 		cmocka_unit_test(test_decoder_restart),
+		cmocka_unit_test(test_keys_prepared_ahead),
 		cmocka_unit_test(test_cap_emits_oldest),
 		cmocka_unit_test(test_generic_ip_and_fragments),
 		cmocka_unit_test(test_many_flows),
