@@ -121,7 +121,9 @@ struct argus_decoder_ops {
 	 * reverse lookup matches.  A protocol whose flows Argus keys on another
 	 * address may replace key->daddr (IGMP: the group).  Return 0, or
 	 * ARGUS_EFORMAT if the packet is too short: it is then accounted as a
-	 * generic IP flow. */
+	 * generic IP flow.  The key must depend on pkt alone, with no side
+	 * effects: the host may key a run of packets before it updates flows
+	 * with the first of them. */
 	int (*key)(void *state, const struct argus_packet *pkt, struct argus_flow_key *key);
 
 	/* Account PKT into the flow's private state.  dir is ARGUS_DIR_SRC when
