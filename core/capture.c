@@ -198,7 +198,7 @@ static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char
 /* Packets go to FN in runs of up to RUN, taken from the block reader's
  * buffer without moving it; a record that needs the slow path (a refill,
  * a damaged header) ends the run and goes alone. */
-#define RUN 16
+#define RUN 32
 
 static int dispatch_blocks(struct argus_capture *c, argus_packets_fn fn, void *ctx, int *eof,
 			   char *err, size_t errlen)

@@ -1650,17 +1650,21 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
 {
 	for (unsigned i = 0; i < n; i++)
 		hint_prepare(ft, kind[i], &pkt[i], &hint[i]);
-	for (unsigned i = 0; i < n; i++)
+	/* the first slots asked for have come by now: their entries next */
+	for (unsigned i = 0; i < n && i < ARGUS_FLOWTABLE_AHEAD; i++)
 		hint_prefetch(ft, &hint[i]);
 }
 
 void argus_flowtable_packet_hinted(struct argus_flowtable *ft, enum argus_dissect_result kind,
 				   const struct argus_packet *pkt,
-				   const struct argus_flow_hint *hint)
+				   const struct argus_flow_hint *hint,
+				   const struct argus_flow_hint *ahead)
 {
 	struct argus_flow_hint own;
 	struct frag_entry *fe = NULL;
 
+	if (ahead)
+		hint_prefetch(ft, ahead);
 	packet_begin(ft, pkt);
 	if (kind == ARGUS_DISSECT_MALFORMED) {
 		ft->stats.malformed++;
@@ -1680,7 +1684,7 @@ out:
 void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,
 			    const struct argus_packet *pkt)
 {
-	argus_flowtable_packet_hinted(ft, kind, pkt, NULL);
+	argus_flowtable_packet_hinted(ft, kind, pkt, NULL, NULL);
 }
 
 /* ---- life cycle ---- */

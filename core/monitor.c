@@ -190,7 +190,7 @@ static inline void mar_at_packet(struct argus_monitor *m, int64_t ts)
 
 /* Packets are dissected and their flow keys found a run ahead, so the
  * table's memory for each is on its way before its turn comes. */
-#define LOOKAHEAD 16
+#define LOOKAHEAD 32
 
 void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 			   const uint8_t *const *data, unsigned n)
@@ -209,7 +209,9 @@ void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 		}
 		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
 		for (unsigned i = 0; i < run; i++) {
-			argus_flowtable_packet_hinted(in->ft, r[i], &pkt[i], &hint[i]);
+			unsigned a = i + ARGUS_FLOWTABLE_AHEAD;
+			argus_flowtable_packet_hinted(in->ft, r[i], &pkt[i], &hint[i],
+						      a < run ? &hint[a] : NULL);
 			if (m->mar_interval_s)
 				mar_at_packet(m, pkt[i].ts_us);
 		}

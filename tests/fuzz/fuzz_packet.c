@@ -487,7 +487,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (++run.n_packets & 1) {
 			struct argus_flow_hint hint;
 			argus_flowtable_prepare(ft, &r, &pkt, &hint, 1);
-			argus_flowtable_packet_hinted(ft, r, &pkt, &hint);
+			argus_flowtable_packet_hinted(ft, r, &pkt, &hint, NULL);
 		} else {
 			argus_flowtable_packet(ft, r, &pkt);
 		}

@@ -372,7 +372,8 @@ static void send_ahead(struct argus_flowtable *ft, int hinted)
 	if (hinted)
 		argus_flowtable_prepare(ft, r, pkt, hint, AHEAD_N);
 	for (int i = 0; i < AHEAD_N; i++)
-		argus_flowtable_packet_hinted(ft, r[i], &pkt[i], hinted ? &hint[i] : NULL);
+		argus_flowtable_packet_hinted(ft, r[i], &pkt[i], hinted ? &hint[i] : NULL,
+					      hinted && i + 3 < AHEAD_N ? &hint[i + 3] : NULL);
 	argus_flowtable_flush(ft);
 }
 
