@@ -12,6 +12,10 @@
  * words of packet counters past 2^32) in side blocks allocated per chunk on
  * first use.
  *
+ * Packets may come with a hint (argus_flowtable_prepare): their key and
+ * hash found a run ahead, their slot and entry already on the way into the
+ * cache, since two cache misses per packet were most of the table's time.
+ *
  * Timers need no wheel: flows sit on intrusive lists, each kept in time
  * order for free.  Default timing: every flow is on the activity list of its
  * timeout class (one per decoder, plus generic IP, IGMP, non-IP and ended
