@@ -66,6 +66,19 @@
 #else
 #define PACKET_INLINE inline
 #endif
+
+/* A cache line wanted soon.  The empty asm keeps GCC from deleting a loop
+ * whose only work is prefetching, as it otherwise does. */
+static inline void prefetch_line(const void *p)
+{
+#if defined(__GNUC__)
+	__asm__ volatile("" : : "r"(p));
+	__builtin_prefetch(p);
+#else
+	(void)p;
+#endif
+}
+
 #define SEC 1000000LL
 #define MANAGER_INTERVAL_US 500000 /* Argus's ArgusUpdateInterval */
 
@@ -1625,25 +1638,23 @@ static inline void hint_prepare(const struct argus_flowtable *ft, enum argus_dis
 	ip_addrs(pkt, &hint->key);
 	ip_ports(ft, pkt, &hint->key, &hint->decoder, &hint->cls);
 	hint->hash = key_hash(&hint->key);
-	__builtin_prefetch(&ft->slots[hint->hash & ft->mask]);
+	prefetch_line(&ft->slots[hint->hash & ft->mask]);
 }
 
-/* The slot is on its way or there: fetch the entry it names, when it is
- * the first of the chain (most often the flow's own). */
+/* The slot is on its way or there: fetch the entry it names when its hash
+ * is the packet's (for about three lookups in four the flow sits in its
+ * first slot; probing further costs more than the misses it saves). */
 static inline void hint_prefetch(const struct argus_flowtable *ft,
 				 const struct argus_flow_hint *hint)
 {
-	const struct slot *sl;
+	const struct slot *sl = &ft->slots[hint->hash & ft->mask];
 
-	if (!hint->valid)
-		return;
-	sl = &ft->slots[hint->hash & ft->mask];
-	if (sl->idx != NIL && sl->hash == hint->hash) {
+	if (hint->valid && sl->hash == hint->hash && sl->idx != NIL) {
 		const uint8_t *f = (const uint8_t *)flow_at(ft, sl->idx);
-		__builtin_prefetch(f);
-		__builtin_prefetch(f + 64);
-		__builtin_prefetch(f + 128);
-		__builtin_prefetch(f + 192);
+		prefetch_line(f);
+		prefetch_line(f + 64);
+		prefetch_line(f + 128);
+		prefetch_line(f + 192);
 	}
 }
 
@@ -1659,10 +1670,13 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
 		hint_prefetch(ft, &hint[i]);
 }
 
-void argus_flowtable_packet_hinted(struct argus_flowtable *ft, enum argus_dissect_result kind,
-				   const struct argus_packet *pkt,
-				   const struct argus_flow_hint *hint,
-				   const struct argus_flow_hint *ahead)
+/* One packet, with its hint (or NULL) and a later packet's (or NULL),
+ * whose entry is fetched meanwhile. */
+static PACKET_INLINE void packet_hinted(struct argus_flowtable *ft,
+					enum argus_dissect_result kind,
+					const struct argus_packet *pkt,
+					const struct argus_flow_hint *hint,
+					const struct argus_flow_hint *ahead)
 {
 	struct argus_flow_hint own;
 	struct frag_entry *fe = NULL;
@@ -1685,10 +1699,24 @@ out:
 		run_manager(ft, ft->now_us);
 }
 
+unsigned argus_flowtable_packets(struct argus_flowtable *ft, const enum argus_dissect_result *kind,
+				 const struct argus_packet *pkt, const struct argus_flow_hint *hint,
+				 unsigned n, int64_t until_us)
+{
+	for (unsigned i = 0; i < n; i++) {
+		unsigned a = i + ARGUS_FLOWTABLE_AHEAD;
+		packet_hinted(ft, kind[i], &pkt[i], hint ? &hint[i] : NULL,
+			      hint && a < n ? &hint[a] : NULL);
+		if (pkt[i].ts_us >= until_us)
+			return i + 1;
+	}
+	return n;
+}
+
 void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,
 			    const struct argus_packet *pkt)
 {
-	argus_flowtable_packet_hinted(ft, kind, pkt, NULL, NULL);
+	argus_flowtable_packets(ft, &kind, pkt, NULL, 1, INT64_MAX);
 }
 
 /* ---- life cycle ---- */

@@ -62,12 +62,11 @@ void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_resul
  * entry come into the cache while the packets before it are counted:
  * argus_flowtable_prepare for a run of packets (keys, and the fetch of
  * their slots, then of the first ARGUS_FLOWTABLE_AHEAD entries), then
- * argus_flowtable_packet_hinted for each, in order, with the hint
- * ARGUS_FLOWTABLE_AHEAD packets further on as AHEAD (its entry is fetched
- * meanwhile).  Keys depend on the packet alone (decoders' key operations
- * have no side effects), so a hint stays right whatever the packets before
- * it do to the table; only the common case (IP, not a fragment) is
- * prepared. */
+ * argus_flowtable_packets for the run, which fetches each entry that many
+ * packets before its turn.  Keys depend on the packet alone (decoders' key
+ * operations have no side effects), so a hint stays right whatever the
+ * packets before it do to the table; only the common case (IP, not a
+ * fragment) is prepared. */
 #define ARGUS_FLOWTABLE_AHEAD 8
 struct argus_flow_hint {
 	struct argus_flow_key key;
@@ -79,13 +78,12 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
 			     const enum argus_dissect_result *kind,
 			     const struct argus_packet *pkt, struct argus_flow_hint *hint,
 			     unsigned n);
-/* argus_flowtable_packet with the packet's hint (or NULL), and a later
- * packet's hint whose entry to fetch meanwhile (or NULL). */
-void argus_flowtable_packet_hinted(struct argus_flowtable *ft, enum argus_dissect_result kind,
-				   const struct argus_packet *pkt,
-				   const struct argus_flow_hint *hint,
-				   const struct argus_flow_hint *ahead);
-/* Run the timers up to NOW (packet time); called by _packet too. */
+/* argus_flowtable_packet for N packets in order, with their hints (or
+ * NULL); stops after the first packet whose time is UNTIL_US or later and
+ * returns how many it took (N if none). */
+unsigned argus_flowtable_packets(struct argus_flowtable *ft, const enum argus_dissect_result *kind,
+				 const struct argus_packet *pkt, const struct argus_flow_hint *hint,
+				 unsigned n, int64_t until_us);/* Run the timers up to NOW (packet time); called by _packet too. */
 void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us);
 /* Emit every live flow and empty the table (end of input, signal). */
 void argus_flowtable_flush(struct argus_flowtable *ft);

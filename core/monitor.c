@@ -208,12 +208,12 @@ void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 			r[i] = argus_dissect(dlt, data[i], h[i].caplen, h[i].len, ts, &pkt[i]);
 		}
 		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
-		for (unsigned i = 0; i < run; i++) {
-			unsigned a = i + ARGUS_FLOWTABLE_AHEAD;
-			argus_flowtable_packet_hinted(in->ft, r[i], &pkt[i], &hint[i],
-						      a < run ? &hint[a] : NULL);
+		for (unsigned i = 0; i < run;) {
+			/* the table stops at the packet a status MAR is due after */
+			int64_t until = !m->mar_interval_s ? INT64_MAX : m->next_mar_us;
+			i += argus_flowtable_packets(in->ft, r + i, pkt + i, hint + i, run - i, until);
 			if (m->mar_interval_s)
-				mar_at_packet(m, pkt[i].ts_us);
+				mar_at_packet(m, pkt[i - 1].ts_us);
 		}
 		h += run;
 		data += run;

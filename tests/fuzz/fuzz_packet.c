@@ -21,7 +21,7 @@
  *     caplen bytes of the frame (fewer if the input ends first).
  *
  * Every packet goes through argus_dissect() and argus_flowtable_packet() (every
- * other one through argus_flowtable_prepare() and _packet_hinted()) of
+ * other one through argus_flowtable_prepare() and _packets()) of
  * one flow table holding the tcp, udp, icmp, arp, igmp and esp decoders and
  * at most MAX_FLOWS flows (so eviction runs all the time); then
  * argus_flowtable_flush().  Besides memory safety (ASan/UBSan) the target
@@ -487,7 +487,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (++run.n_packets & 1) {
 			struct argus_flow_hint hint;
 			argus_flowtable_prepare(ft, &r, &pkt, &hint, 1);
-			argus_flowtable_packet_hinted(ft, r, &pkt, &hint, NULL);
+			argus_flowtable_packets(ft, &r, &pkt, &hint, 1, INT64_MAX);
 		} else {
 			argus_flowtable_packet(ft, r, &pkt);
 		}

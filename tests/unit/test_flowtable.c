@@ -369,11 +369,13 @@ static void send_ahead(struct argus_flowtable *ft, int hinted)
 		size_t n = pb_udp4(b[i], src, dst, sport, dport, 10);
 		r[i] = argus_dissect(DLT_RAW, b[i], (uint32_t)n, (uint32_t)n, (i + 1) * SEC, &pkt[i]);
 	}
-	if (hinted)
+	if (hinted) {
 		argus_flowtable_prepare(ft, r, pkt, hint, AHEAD_N);
-	for (int i = 0; i < AHEAD_N; i++)
-		argus_flowtable_packet_hinted(ft, r[i], &pkt[i], hinted ? &hint[i] : NULL,
-					      hinted && i + 3 < AHEAD_N ? &hint[i + 3] : NULL);
+		assert_int_equal(argus_flowtable_packets(ft, r, pkt, hint, AHEAD_N, INT64_MAX), AHEAD_N);
+	} else {
+		for (int i = 0; i < AHEAD_N; i++)
+			argus_flowtable_packet(ft, r[i], &pkt[i]);
+	}
 	argus_flowtable_flush(ft);
 }
 
