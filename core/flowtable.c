@@ -836,22 +836,22 @@ static void emit_flow(struct argus_flowtable *ft, uint32_t idx)
 				     f->key.family == ARGUS_KEY_IPV6 ? 0x86dd :
 				     f->key.family == ARGUS_KEY_IPV4 ? 0x0800 : f->key.ethertype;
 	}
-	if (f->tags) {
+	if (f->tags & (TAG_SVLAN | TAG_DVLAN)) {
+		rec->present |= ARGUS_HAS_VLAN;
+		rec->vlan_valid = (uint8_t)(f->tags & (TAG_SVLAN | TAG_DVLAN));
+		rec->svlan = (f->tags & TAG_SVLAN) ? f->svlan : 0;
+		rec->dvlan = (f->tags & TAG_DVLAN) ? f->dvlan : 0;
+	}
+	if (f->tags & (TAG_SMPLS | TAG_DMPLS)) {
+		/* the MPLS block exists once a label was kept */
 		const struct flow_mpls *t = side_at(&ft->mpls_blocks, idx);
-		if (f->tags & (TAG_SVLAN | TAG_DVLAN)) {
-			rec->present |= ARGUS_HAS_VLAN;
-			rec->vlan_valid = (uint8_t)(f->tags & (TAG_SVLAN | TAG_DVLAN));
-			rec->svlan = (f->tags & TAG_SVLAN) ? f->svlan : 0;
-			rec->dvlan = (f->tags & TAG_DVLAN) ? f->dvlan : 0;
-		}
+		rec->present |= ARGUS_HAS_MPLS;
 		/* Argus keeps the outermost entry of each direction */
 		if (f->tags & TAG_SMPLS) {
-			rec->present |= ARGUS_HAS_MPLS;
 			rec->n_smpls = 1;
 			rec->smpls[0] = t->smpls;
 		}
 		if (f->tags & TAG_DMPLS) {
-			rec->present |= ARGUS_HAS_MPLS;
 			rec->n_dmpls = 1;
 			rec->dmpls[0] = t->dmpls;
 		}
