@@ -1642,8 +1642,9 @@ static inline void hint_prepare(const struct argus_flowtable *ft, enum argus_dis
 }
 
 /* The slot is on its way or there: fetch the entry it names when its hash
- * is the packet's (for about three lookups in four the flow sits in its
- * first slot; probing further costs more than the misses it saves). */
+ * is the packet's.  For about three lookups in four the flow sits in its
+ * first slot; probing further measured no faster and cost about 15
+ * instructions more per packet. */
 static inline void hint_prefetch(const struct argus_flowtable *ft,
 				 const struct argus_flow_hint *hint)
 {
