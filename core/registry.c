@@ -350,6 +350,25 @@ fail:
 	return NULL;
 }
 
+int argus_registry_new_state(const struct argus_module *m, void **state, char *err,
+			     size_t errlen)
+{
+	char perr[512] = "";
+
+	*state = NULL;
+	if (m->desc->init(argus_host_get(), state, perr, sizeof perr) != 0) {
+		snprintf(err, errlen, "%s: %s", m->desc->name, perr[0] ? perr : "initialisation failed");
+		return -1;
+	}
+	return 0;
+}
+
+void argus_registry_free_state(const struct argus_module *m, void *state)
+{
+	if (m->desc->fini)
+		m->desc->fini(state);
+}
+
 const struct argus_module *argus_registry_get(enum argus_plugin_kind kind, const char *name,
 					      char *err, size_t errlen)
 {

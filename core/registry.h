@@ -32,6 +32,11 @@ const struct argus_module *argus_registry_get(enum argus_plugin_kind kind, const
  * counted in *refused; returns the number loaded. */
 size_t argus_registry_load_all(enum argus_plugin_kind kind, size_t *refused);
 size_t argus_registry_count(void);
+/* Another state of the loaded module M, from init() again, for a second
+ * thread (argus --threads); freed with argus_registry_free_state. */
+int argus_registry_new_state(const struct argus_module *m, void **state, char *err,
+			     size_t errlen);
+void argus_registry_free_state(const struct argus_module *m, void *state);
 const struct argus_module *argus_registry_at(size_t index);
 /* Print the loaded modules: name, kind, version, ABI, path. */
 void argus_registry_print(FILE *out);

@@ -8,8 +8,10 @@
  *  - The host refuses a descriptor whose abi_major differs from its own,
  *    whose abi_minor is newer than its own, or whose size is smaller than
  *    the host's sizeof(struct argus_plugin).  Structures only grow at the end.
- *  - The host calls init() once, before any operation, and fini() once at the
- *    end.  State created by init is owned by the module and freed by fini.
+ *  - The host calls init() before any operation on the state it makes, and
+ *    fini() once for that state at the end.  State created by init is owned
+ *    by the module and freed by fini.  A host may make more than one state
+ *    (argus --threads N: one per worker thread), each on its own.
  *    Memory is never freed across the boundary.
  *  - Modules never call exit(); they return 0 or a negative ARGUS_E* code
  *    and put a one-line reason (no program name, no newline) into err.
