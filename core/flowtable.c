@@ -277,6 +277,8 @@ struct argus_flowtable {
 	uint32_t seq;
 	struct argus_flowtable_stats stats;
 	struct argus_record rec; /* scratch for emission */
+	struct argus_flowtable_share share; /* count 1: every packet is this table's */
+	uint64_t packet_no; /* packets seen, with other shares' */
 };
 
 static inline struct flow *flow_at(const struct argus_flowtable *ft, uint32_t idx)
@@ -1360,13 +1362,38 @@ static uint32_t touch_at_status(struct argus_flowtable *ft, uint32_t idx, int64_
  * then carries the error's ICMP object (the error flow's own, through its
  * decoder's fill_record).  A flow with no packet in its current report is
  * left alone: Argus's next packet would clear the marks anyway. */
-static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
-			const struct argus_flow_key *k, int64_t ts)
+/* The detail the error flow ERR_IDX gives the flow it quotes: 1 with it
+ * in OUT, 0 for none. */
+static int related_detail(struct argus_flowtable *ft, uint32_t err_idx, struct argus_icmp *out)
 {
-	struct flow *f, *e;
+	struct flow *e = flow_at(ft, err_idx);
+	struct argus_record *rec = &ft->rec;
+	const struct decoder_slot *d;
+
+	if (!e->decoder)
+		return 0;
+	d = &ft->decoders[e->decoder - 1];
+	memset(rec, 0, sizeof *rec);
+	rec->key = e->key;
+	d->ops->fill_record(d->state, flow_state(e), rec);
+	if (!(rec->present & ARGUS_HAS_ICMP))
+		return 0;
+	*out = rec->icmp;
+	return 1;
+}
+
+/* Map an ICMP error onto the flow K it quotes: the error's flow is
+ * ERR_IDX in this table, or (ERR_IDX NIL) another share's, whose detail
+ * came in REMOTE. */
+static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
+			const struct argus_flow_related *remote, const struct argus_flow_key *k,
+			int64_t ts)
+{
+	struct argus_icmp icmp;
+	struct flow *f;
 	struct flow_extra *x;
 	uint32_t idx;
-	int dir;
+	int dir, has_icmp;
 
 	idx = table_find(ft, key_hash(k), k, &dir);
 	if (idx == NIL || idx == err_idx)
@@ -1374,18 +1401,16 @@ static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
 	f = flow_at(ft, idx);
 	if (!flow_has_packets(f))
 		return;
-	e = flow_at(ft, err_idx);
 	f->flags |= ARGUS_FLAG_ICMP_MAPPED;
-	if (e->decoder) {
-		const struct decoder_slot *d = &ft->decoders[e->decoder - 1];
-		struct argus_record *rec = &ft->rec;
-		memset(rec, 0, sizeof *rec);
-		rec->key = e->key;
-		d->ops->fill_record(d->state, flow_state(e), rec);
-		if ((rec->present & ARGUS_HAS_ICMP) && (x = extra_get(ft, idx)) != NULL) {
-			x->icmp = rec->icmp;
-			f->bits |= MAPPED_DETAIL;
-		}
+	if (remote) {
+		has_icmp = remote->has_icmp;
+		icmp = remote->icmp;
+	} else {
+		has_icmp = related_detail(ft, err_idx, &icmp);
+	}
+	if (has_icmp && (x = extra_get(ft, idx)) != NULL) {
+		x->icmp = icmp;
+		f->bits |= MAPPED_DETAIL;
 	}
 	/* Argus puts the error's time into the source direction's times */
 	if (f->sstart_us == NO_TIME)
@@ -1474,6 +1499,52 @@ static inline void ip_ports(const struct argus_flowtable *ft, const struct argus
 		k->dport = pkt->ipid; /* unmatched fragments: one flow per datagram */
 }
 
+/* Share of the flow with key K among COUNT: the ordered IP address pair,
+ * or the whole (symmetric) key hash for other families, mixed apart from
+ * the slot hash's bits. */
+static inline uint32_t share_of(const struct argus_flow_key *k, uint32_t count)
+{
+	uint64_t h;
+
+	if (k->family == ARGUS_KEY_IPV4 || k->family == ARGUS_KEY_IPV6) {
+		uint64_t e1 = endpoint_fold(k->saddr, 0), e2 = endpoint_fold(k->daddr, 0);
+		h = (e1 < e2 ? e1 : e2) * 0xc2b2ae3d27d4eb4fULL ^ (e1 < e2 ? e2 : e1);
+	} else {
+		h = key_hash(k);
+	}
+	return (uint32_t)(((mix64(h) >> 32) * count) >> 32);
+}
+
+uint32_t argus_flowtable_share_of(const struct argus_flow_key *k, uint32_t count)
+{
+	return count > 1 ? share_of(k, count) : 0;
+}
+
+/* PKT, an ICMP error counted in flow IDX (NIL: it could not be), quotes
+ * a flow: map it here, or send the mapping to the share that owns it. */
+static void packet_related(struct argus_flowtable *ft, const struct decoder_slot *dec,
+			   const struct argus_packet *pkt, uint32_t idx)
+{
+	struct argus_flow_related out;
+	struct argus_flow_key rel;
+	uint32_t to;
+
+	memset(&rel, 0, sizeof rel);
+	if (dec->related_key(dec->state, pkt, &rel) != 1)
+		return;
+	if (ft->share.count <= 1 || (to = share_of(&rel, ft->share.count)) == ft->share.index) {
+		if (idx != NIL)
+			map_related(ft, idx, NULL, &rel, pkt->ts_us);
+		return;
+	}
+	memset(&out, 0, sizeof out);
+	out.packet = ft->packet_no;
+	out.map = idx != NIL;
+	if (idx != NIL)
+		out.has_icmp = (uint8_t)related_detail(ft, idx, &out.icmp);
+	ft->share.send_related(ft->share.ctx, to, &out);
+}
+
 /* PKT with its key K (hash HASH): found or created, updated, counted.  FE:
  * the fragment slot a first fragment fills in, or NULL. */
 static PACKET_INLINE void packet_keyed(struct argus_flowtable *ft, enum argus_dissect_result kind,
@@ -1511,6 +1582,8 @@ static PACKET_INLINE void packet_keyed(struct argus_flowtable *ft, enum argus_di
 		idx = flow_create(ft, k, hash, cls, decoder, pkt->ts_us);
 		if (idx == NIL) {
 			ft->stats.malformed++; /* out of memory: counted, not silently lost */
+			if (dec && dec->related_key && ft->share.count > 1)
+				packet_related(ft, dec, pkt, NIL);
 			return;
 		}
 		dir = ARGUS_DIR_SRC;
@@ -1549,27 +1622,29 @@ static PACKET_INLINE void packet_keyed(struct argus_flowtable *ft, enum argus_di
 	if (ft->per_packet_options)
 		find_payload(ft, kind, decoder, pkt, &pl);
 	account(ft, idx, f, dir, pkt, &pl);
-	if (dec && dec->related_key) {
-		struct argus_flow_key rel;
-		memset(&rel, 0, sizeof rel);
-		if (dec->related_key(dec->state, pkt, &rel) == 1)
-			map_related(ft, idx, &rel, pkt->ts_us);
-	}
+	if (dec && dec->related_key)
+		packet_related(ft, dec, pkt, idx);
 	if (verdict == ARGUS_FLOW_CLOSE) {
 		emit_flow(ft, idx);
 		flow_destroy(ft, idx);
 	}
 }
 
-/* Time and the totals move on with every packet; timers due run first. */
-static PACKET_INLINE void packet_begin(struct argus_flowtable *ft, const struct argus_packet *pkt)
+/* Time moves on with every packet; timers due run first. */
+static PACKET_INLINE void packet_time(struct argus_flowtable *ft, const struct argus_packet *pkt)
 {
-	ft->stats.packets++;
-	ft->stats.bytes += pkt->wirelen;
 	if (pkt->ts_us > ft->now_us)
 		ft->now_us = pkt->ts_us;
 	if (!ft->cfg.timeout_at_status && ft->now_us >= ft->next_due_us)
 		argus_flowtable_advance(ft, ft->now_us);
+}
+
+/* ... and the totals with every packet of this table's. */
+static PACKET_INLINE void packet_begin(struct argus_flowtable *ft, const struct argus_packet *pkt)
+{
+	ft->stats.packets++;
+	ft->stats.bytes += pkt->wirelen;
+	packet_time(ft, pkt);
 }
 
 /* The key of any packet into H; FE: the fragment slot a first fragment
@@ -1671,6 +1746,65 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
 		hint_prefetch(ft, &hint[i]);
 }
 
+/* argus --threads: is PKT this share's?  An IP packet goes by its
+ * addresses (so fragments need no key to be placed), any other by its
+ * key.  Another share's ICMP error may quote a flow of this one: its
+ * mapping comes from the error's owner, at this packet. */
+static void packet_foreign_related(struct argus_flowtable *ft, const struct argus_packet *pkt,
+				   struct argus_flow_key *k, uint32_t owner)
+{
+	struct argus_flow_related in;
+	struct argus_flow_key rel;
+	const struct decoder_slot *dec;
+	uint8_t decoder, cls;
+
+	if (!ft->proto_decoder[pkt->proto] || !pkt->l4 ||
+	    !ft->decoders[ft->proto_decoder[pkt->proto] - 1].related_key)
+		return;
+	ip_ports(ft, pkt, k, &decoder, &cls);
+	if (!decoder || !(dec = &ft->decoders[decoder - 1])->related_key)
+		return;
+	memset(&rel, 0, sizeof rel);
+	if (dec->related_key(dec->state, pkt, &rel) != 1 ||
+	    share_of(&rel, ft->share.count) != ft->share.index)
+		return;
+	if (ft->share.receive_related(ft->share.ctx, owner, ft->packet_no, &in) && in.map)
+		map_related(ft, NIL, &in, &rel, pkt->ts_us);
+}
+
+static int packet_is_mine(struct argus_flowtable *ft, enum argus_dissect_result kind,
+			  const struct argus_packet *pkt, const struct argus_flow_hint *hint)
+{
+	struct argus_flow_hint own;
+	struct frag_entry *fe;
+	uint32_t owner;
+
+	ft->packet_no++;
+	if (kind == ARGUS_DISSECT_MALFORMED)
+		return ft->share.index == 0;
+	if (kind == ARGUS_DISSECT_NONIP) {
+		packet_key(ft, kind, pkt, &own, &fe);
+		return share_of(&own.key, ft->share.count) == ft->share.index;
+	}
+	if (hint && hint->valid) {
+		own.key = hint->key;
+	} else {
+		memset(&own.key, 0, sizeof own.key);
+		ip_addrs(pkt, &own.key);
+	}
+	owner = share_of(&own.key, ft->share.count);
+	if (owner == ft->share.index)
+		return 1;
+	if (pkt->l4)
+		packet_foreign_related(ft, pkt, &own.key, owner);
+	return 0;
+}
+
+void argus_flowtable_set_share(struct argus_flowtable *ft, const struct argus_flowtable_share *s)
+{
+	ft->share = *s;
+}
+
 /* One packet, with its hint (or NULL) and a later packet's (or NULL),
  * whose entry is fetched meanwhile. */
 static PACKET_INLINE void packet_hinted(struct argus_flowtable *ft,
@@ -1700,9 +1834,13 @@ out:
 		run_manager(ft, ft->now_us);
 }
 
-unsigned argus_flowtable_packets(struct argus_flowtable *ft, const enum argus_dissect_result *kind,
-				 const struct argus_packet *pkt, const struct argus_flow_hint *hint,
-				 unsigned n, int64_t until_us)
+/* Kept out of line: the shared road calls it too, for one packet at a
+ * time, without a second copy of the packet path. */
+static __attribute__((noinline)) unsigned packets_run(struct argus_flowtable *ft,
+						      const enum argus_dissect_result *kind,
+						      const struct argus_packet *pkt,
+						      const struct argus_flow_hint *hint,
+						      unsigned n, int64_t until_us)
 {
 	for (unsigned i = 0; i < n; i++) {
 		unsigned a = i + ARGUS_FLOWTABLE_AHEAD;
@@ -1712,6 +1850,38 @@ unsigned argus_flowtable_packets(struct argus_flowtable *ft, const enum argus_di
 			return i + 1;
 	}
 	return n;
+}
+
+/* argus --threads: this share's packets are counted; the others move time
+ * on (and may bring an ICMP error's mapping). */
+static unsigned packets_shared(struct argus_flowtable *ft, const enum argus_dissect_result *kind,
+			       const struct argus_packet *pkt, const struct argus_flow_hint *hint,
+			       unsigned n, int64_t until_us)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct argus_flow_hint *h = hint ? &hint[i] : NULL;
+		if (hint && i + ARGUS_FLOWTABLE_AHEAD < n)
+			hint_prefetch(ft, &hint[i + ARGUS_FLOWTABLE_AHEAD]);
+		if (packet_is_mine(ft, kind[i], &pkt[i], h)) {
+			packets_run(ft, &kind[i], &pkt[i], h, 1, INT64_MAX);
+		} else {
+			packet_time(ft, &pkt[i]);
+			if (ft->cfg.timeout_at_status)
+				run_manager(ft, ft->now_us);
+		}
+		if (pkt[i].ts_us >= until_us)
+			return i + 1;
+	}
+	return n;
+}
+
+unsigned argus_flowtable_packets(struct argus_flowtable *ft, const enum argus_dissect_result *kind,
+				 const struct argus_packet *pkt, const struct argus_flow_hint *hint,
+				 unsigned n, int64_t until_us)
+{
+	if (ft->share.count > 1)
+		return packets_shared(ft, kind, pkt, hint, n, until_us);
+	return packets_run(ft, kind, pkt, hint, n, until_us);
 }
 
 void argus_flowtable_packet(struct argus_flowtable *ft, enum argus_dissect_result kind,

@@ -83,7 +83,8 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
  * returns how many it took (N if none). */
 unsigned argus_flowtable_packets(struct argus_flowtable *ft, const enum argus_dissect_result *kind,
 				 const struct argus_packet *pkt, const struct argus_flow_hint *hint,
-				 unsigned n, int64_t until_us);/* Run the timers up to NOW (packet time); called by _packet too. */
+				 unsigned n, int64_t until_us);
+/* Run the timers up to NOW (packet time); called by _packet too. */
 void argus_flowtable_advance(struct argus_flowtable *ft, int64_t now_us);
 /* Emit every live flow and empty the table (end of input, signal). */
 void argus_flowtable_flush(struct argus_flowtable *ft);
@@ -99,6 +100,34 @@ int argus_flowtable_config_timeouts(struct argus_flowtable_config *cfg, char *er
  * timeout_config variable when it names another one. */
 int argus_flowtable_decoder_timeout(const struct argus_decoder_ops *ops, unsigned abi_minor,
 				    uint32_t *out, char *err, size_t errlen);
+/* argus --threads N: N tables read the same packets, and each owns the
+ * flows of one share of them.  The share is a symmetric hash of the two
+ * IP addresses (of the whole key for non-IP flows), so both directions of
+ * a flow, its fragments, and ICMP errors from its own hosts stay in one
+ * table.  Every table sees every packet's time, so timers and status
+ * reports fall as they do in a single table; only the owner counts a
+ * packet (malformed packets are share 0's).  An ICMP error quoting a flow
+ * of another share is counted by its own flow's owner, which sends the
+ * mapping (the error's detail) to the quoted flow's owner; that table
+ * takes it at the same packet. */
+struct argus_flow_related {
+	uint64_t packet; /* the error's number among all packets, from 1 */
+	uint8_t map;     /* 0: the error's owner could not count it (out of memory) */
+	uint8_t has_icmp;
+	struct argus_icmp icmp;
+};
+struct argus_flowtable_share {
+	uint32_t index, count;
+	void *ctx;
+	void (*send_related)(void *ctx, uint32_t to, const struct argus_flow_related *rel);
+	/* blocks until FROM has sent packet's mapping; 0: FROM stopped early */
+	int (*receive_related)(void *ctx, uint32_t from, uint64_t packet,
+			       struct argus_flow_related *rel);
+};
+/* Before the first packet. */
+void argus_flowtable_set_share(struct argus_flowtable *ft, const struct argus_flowtable_share *s);
+/* Which of COUNT shares owns the flow with key K. */
+uint32_t argus_flowtable_share_of(const struct argus_flow_key *k, uint32_t count);
 const struct argus_flowtable_stats *argus_flowtable_stats(const struct argus_flowtable *ft);
 int argus_flowtable_failed(const struct argus_flowtable *ft);
 void argus_flowtable_free(struct argus_flowtable *ft);

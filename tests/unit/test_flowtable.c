@@ -407,6 +407,152 @@ static void test_keys_prepared_ahead(void **st)
 	}
 }
 
+/* argus --threads: a share is a symmetric function of the two IP addresses
+ * alone (ports and protocol apart), spread evenly. */
+static void test_share_of_key(void **st)
+{
+	uint32_t seen[4] = {0, 0, 0, 0}, x = 12345;
+	(void)st;
+	for (int i = 0; i < 4000; i++) {
+		struct argus_flow_key k, r;
+		memset(&k, 0, sizeof k);
+		k.family = ARGUS_KEY_IPV4;
+		k.proto = i & 1 ? 6 : 17;
+		for (int b = 0; b < 4; b++) {
+			x = x * 1103515245u + 12345u;
+			k.saddr[b] = (uint8_t)(x >> 16);
+			x = x * 1103515245u + 12345u;
+			k.daddr[b] = (uint8_t)(x >> 16);
+		}
+		k.sport = (uint16_t)x;
+		k.dport = (uint16_t)(x >> 8);
+		r = k;
+		memcpy(r.saddr, k.daddr, 16);
+		memcpy(r.daddr, k.saddr, 16);
+		r.sport = k.dport;
+		r.dport = k.sport;
+		for (uint32_t n = 2; n <= 4; n++)
+			assert_int_equal(argus_flowtable_share_of(&k, n), argus_flowtable_share_of(&r, n));
+		/* a later fragment's key, an ICMP error between the same hosts */
+		r = k;
+		r.proto = 1;
+		r.sport = 0;
+		r.dport = 4242;
+		assert_int_equal(argus_flowtable_share_of(&k, 3), argus_flowtable_share_of(&r, 3));
+		assert_int_equal(argus_flowtable_share_of(&k, 1), 0);
+		seen[argus_flowtable_share_of(&k, 4)]++;
+	}
+	for (int i = 0; i < 4; i++)
+		assert_in_range(seen[i], 900, 1100);
+}
+
+/* Two tables, each given every packet and owning one share, emit together
+ * what one table emits, and count every packet once. */
+static int no_relay(void *ctx, uint32_t from, uint64_t packet, struct argus_flow_related *rel)
+{
+	(void)ctx;
+	(void)from;
+	(void)packet;
+	(void)rel;
+	fail_msg("no ICMP error was sent");
+	return 0;
+}
+
+static void send_shared(struct argus_flowtable **ft, size_t n, int64_t t, const uint8_t *b,
+			size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct argus_packet pkt;
+		enum argus_dissect_result r =
+			argus_dissect(DLT_RAW, b, (uint32_t)len, (uint32_t)len, t, &pkt);
+		argus_flowtable_packet(ft[i], r, &pkt);
+	}
+}
+
+static void send_mix(struct argus_flowtable **ft, size_t n)
+{
+	uint8_t b[128];
+	size_t len;
+
+	for (int i = 0; i < 12; i++) {
+		uint32_t a = IP4(10, 0, 0, (uint8_t)(1 + i)), z = IP4(10, 0, 1, (uint8_t)(1 + i % 5));
+		len = pb_udp4(b, a, z, (uint16_t)(1000 + i), 53, 20);
+		send_shared(ft, n, (1 + i) * SEC, b, len);
+		len = pb_udp4(b, z, a, 53, (uint16_t)(1000 + i), 40); /* the reply */
+		send_shared(ft, n, (1 + i) * SEC + 1000, b, len);
+	}
+	/* a datagram in two fragments; the second alone keys no ports */
+	len = pb_ipv4(b, IP4(3, 3, 3, 3), IP4(4, 4, 4, 4), 17, 16, 77, 0x2000);
+	pb_ports(b + len, 1000, 2000, 16);
+	send_shared(ft, n, 20 * SEC, b, len + 16);
+	len = pb_ipv4(b, IP4(3, 3, 3, 3), IP4(4, 4, 4, 4), 17, 8, 77, 2);
+	memset(b + len, 0, 8);
+	send_shared(ft, n, 20 * SEC + 1, b, len + 8);
+	/* a malformed packet: share 0 counts it */
+	memset(b, 0x45, 10);
+	send_shared(ft, n, 21 * SEC, b, 10);
+	/* 40 s on, the first flows have timed out in every table */
+	len = pb_udp4(b, IP4(9, 9, 9, 9), IP4(8, 8, 8, 8), 7, 7, 10);
+	send_shared(ft, n, 61 * SEC, b, len);
+}
+
+static void test_shares_emit_one_tables_flows(void **st)
+{
+	struct argus_record one[MAX_RECS];
+	struct argus_flowtable *ft[2];
+	struct argus_flowtable_stats total;
+	size_t n_one;
+	uint64_t pkts = 0, malformed = 0;
+	(void)st;
+
+	ft[0] = new_table(5, 1000);
+	send_mix(ft, 1);
+	argus_flowtable_flush(ft[0]);
+	total = *argus_flowtable_stats(ft[0]);
+	argus_flowtable_free(ft[0]);
+	n_one = n_recs;
+	memcpy(one, recs, sizeof one);
+	assert_true(n_one >= 14);
+
+	ft[0] = new_table(5, 1000);
+	ft[1] = new_table(5, 1000);
+	for (uint32_t i = 0; i < 2; i++) {
+		struct argus_flowtable_share share;
+		memset(&share, 0, sizeof share);
+		share.index = i;
+		share.count = 2;
+		share.receive_related = no_relay;
+		argus_flowtable_set_share(ft[i], &share);
+	}
+	n_recs = 0;
+	send_mix(ft, 2);
+	for (int i = 0; i < 2; i++) {
+		argus_flowtable_flush(ft[i]);
+		pkts += argus_flowtable_stats(ft[i])->packets;
+		malformed += argus_flowtable_stats(ft[i])->malformed;
+		assert_true(argus_flowtable_stats(ft[i])->records > 0); /* both have flows */
+		argus_flowtable_free(ft[i]);
+	}
+	assert_int_equal(pkts, total.packets);
+	assert_int_equal(malformed, total.malformed);
+	assert_int_equal(n_recs, n_one);
+	for (size_t i = 0; i < n_one; i++) {
+		size_t j = 0;
+		while (j < n_recs && (memcmp(&recs[j].key, &one[i].key, sizeof one[i].key) != 0 ||
+				      recs[j].stime_us != one[i].stime_us))
+			j++;
+		assert_true(j < n_recs);
+		assert_int_equal(recs[j].ltime_us, one[i].ltime_us);
+		assert_int_equal(recs[j].spkts, one[i].spkts);
+		assert_int_equal(recs[j].dpkts, one[i].dpkts);
+		assert_int_equal(recs[j].sbytes, one[i].sbytes);
+		assert_int_equal(recs[j].dbytes, one[i].dbytes);
+		assert_int_equal(recs[j].flags, one[i].flags);
+		assert_int_equal(recs[j].cause, one[i].cause);
+		recs[j].stime_us = -1; /* matched */
+	}
+}
+
 static void test_cap_emits_oldest(void **st)
 {
 	struct argus_flowtable *ft = new_table(0, 2);
@@ -1435,6 +1581,8 @@ int main(void)
 		cmocka_unit_test(test_app_decoder),
 		cmocka_unit_test(test_app_decoder_refused),
 		cmocka_unit_test(test_record_ext),
+		cmocka_unit_test(test_share_of_key),
+		cmocka_unit_test(test_shares_emit_one_tables_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
