@@ -30,8 +30,10 @@
 #include "server.h"
 #include "srcid.h"
 #include "udppush.h"
+#include "workers.h"
 
 #define EXIT_USAGE 2
+#define OPT_THREADS 1000 /* --threads, a long option only */
 #define MAX_INPUTS 256
 #define SYSTEM_CONF "/etc/argus.conf"
 #define REOPEN_INTERVAL_US 5000000 /* a failed interface is tried again this often */
@@ -126,6 +128,8 @@ static void usage(FILE *out)
 		"  -d            run as a daemon (live capture, needs -w FILE or -P PORT)\n"
 		"  -u USER, -g GROUP  run as USER/GROUP once the capture and output are open\n"
 		"  -c DIR        chroot to DIR (the output file name is taken inside DIR)\n"
+		"  --threads N   read -r files with N threads, each owning a share of the flows\n"
+		"                (default 1, or ARGUS_THREADS; at most 16)\n"
 		"  -L, --plugin-dir DIR  look for plugins in DIR first\n"
 		"  --list-plugins        list the plugins found and exit\n"
 		"  -h, --help    this text;  --version  print the version\n"
@@ -212,7 +216,27 @@ static int load_decoders(const char *list)
 }
 
 /* Give a flow table every loaded decoder. */
-static int attach_decoders(struct argus_flowtable *ft, int warn_if_none)
+/* Decoder states made for the second and later --threads workers (each
+ * uses its own), freed once their tables are. */
+#define MAX_WORKER_STATES 1024
+static struct {
+	const struct argus_module *m;
+	void *state;
+} worker_states[MAX_WORKER_STATES];
+static size_t n_worker_states;
+
+static void free_worker_states(void)
+{
+	while (n_worker_states > 0) {
+		n_worker_states--;
+		argus_registry_free_state(worker_states[n_worker_states].m,
+					  worker_states[n_worker_states].state);
+	}
+}
+
+/* Give FT every decoder loaded: the modules' own states, or (OWN_STATES)
+ * new ones. */
+static int attach_decoders(struct argus_flowtable *ft, int warn_if_none, int own_states)
 {
 	char err[1024];
 	size_t n = 0;
@@ -220,16 +244,29 @@ static int attach_decoders(struct argus_flowtable *ft, int warn_if_none)
 	for (size_t i = 0; i < argus_registry_count(); i++) {
 		const struct argus_module *m = argus_registry_at(i);
 		const struct argus_decoder_ops *ops;
+		void *state = m->state;
 		uint32_t timeout;
 		if (m->desc->kind != ARGUS_PLUGIN_DECODER)
 			continue;
+		if (own_states) {
+			if (n_worker_states == MAX_WORKER_STATES) {
+				argus_log(ARGUS_LOG_ERROR, "too many decoder states for --threads");
+				return -1;
+			}
+			if (argus_registry_new_state(m, &state, err, sizeof err) != 0) {
+				argus_log(ARGUS_LOG_ERROR, "%s", err);
+				return -1;
+			}
+			worker_states[n_worker_states].m = m;
+			worker_states[n_worker_states++].state = state;
+		}
 		ops = m->desc->ops.decoder;
 		if (argus_flowtable_decoder_timeout(ops, m->desc->abi_minor, &timeout, err,
 						    sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			return -1;
 		}
-		if (argus_flowtable_add_decoder(ft, m->desc->name, ops, m->desc->abi_minor, m->state,
+		if (argus_flowtable_add_decoder(ft, m->desc->name, ops, m->desc->abi_minor, state,
 						timeout, err, sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
 			return -1;
@@ -279,6 +316,32 @@ static int run_file(struct argus_monitor *mon, struct argus_capture *cap, int qu
 	current_capture = NULL;
 	argus_progress_end(&prog);
 	return status;
+}
+
+/* --threads: worker 0 shows the progress and takes a SIGHUP between
+ * blocks, with the output locked. */
+static struct argus_progress worker_prog;
+static size_t worker_prog_file = SIZE_MAX;
+static int worker_prog_quiet;
+
+static void worker_between_blocks(void *ctx, size_t file, uint64_t offset, uint64_t packets,
+				  uint64_t file_size)
+{
+	if (reopen_requested)
+		reopen_output(ctx);
+	if (file != worker_prog_file) {
+		if (worker_prog_file != SIZE_MAX)
+			argus_progress_end(&worker_prog);
+		argus_progress_start(&worker_prog, worker_prog_quiet, file_size, "packets");
+		worker_prog_file = file;
+	}
+	argus_progress_update(&worker_prog, offset, packets);
+}
+
+static int attach_worker_decoders(void *ctx, struct argus_flowtable *ft, unsigned worker)
+{
+	(void)ctx;
+	return attach_decoders(ft, 0, worker > 0);
 }
 
 /* The kernel's counts over every interface and every opening of it. */
@@ -462,7 +525,7 @@ static int add_live_sources(struct argus_monitor *mon, const struct argus_flowta
 				argus_log(ARGUS_LOG_ERROR, "-i %s: %s", ifaces[i].name, err);
 				return -1;
 			}
-			if (attach_decoders(src->input->ft, 0) != 0)
+			if (attach_decoders(src->input->ft, 0, 0) != 0)
 				return -1;
 		}
 		n_lives++;
@@ -492,6 +555,7 @@ static const char *const argus_variables[] = {
 	"ARGUS_FILTER", "ARGUS_GO_PROMISCUOUS", "ARGUS_FILTER_OPTIMIZER", "ARGUS_PCAP_IMMEDIATE",
 	"ARGUS_PCAP_BUF_SIZE", "ARGUS_MAX_FLOWS", "ARGUS_TIMEOUT_AT_STATUS", "ARGUS_ACCESS_PORT",
 	"ARGUS_BIND_IP", "ARGUS_ACCESS_LIST", "ARGUS_CLIENT_QUEUE_SIZE", "ARGUS_OUTPUT_STREAM",
+	"ARGUS_THREADS",
 };
 
 static int in_list(const char *key, const char *const *list, size_t n)
@@ -685,6 +749,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{"list-plugins", no_argument, NULL, 'l'},
 		{"plugin-dir", required_argument, NULL, 'L'},
+		{"threads", required_argument, NULL, OPT_THREADS},
 		{NULL, 0, NULL, 0},
 	};
 	const char *inputs[MAX_INPUTS];
@@ -710,7 +775,7 @@ int main(int argc, char **argv)
 	int optimize = -1, immediate = 0, dump_filter = 0, live_mode;
 	long pcap_buffer = 0;
 	int want_app = -1, want_jitter = -1, want_psize = -1, at_status = 0;
-	long user_len = -1;
+	long user_len = -1, threads = -1;
 	uint32_t status_interval = 0, mar_interval = 0, snaplen = 65535;
 	int have_status = 0, have_mar = 0;
 	char err[1024];
@@ -846,6 +911,19 @@ int main(int argc, char **argv)
 		case 'd':
 			daemon_mode = 1;
 			break;
+		case OPT_THREADS: {
+			char *end;
+			errno = 0;
+			threads = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || threads < 1 ||
+			    threads > ARGUS_WORKERS_MAX) {
+				argus_log(ARGUS_LOG_ERROR,
+					  "--threads: '%s' is not a number of threads from 1 to %d",
+					  optarg, ARGUS_WORKERS_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'u':
 			user = optarg;
 			break;
@@ -945,6 +1023,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (daemon_mode < 0 && config_flag("ARGUS_DAEMON", 0, &daemon_mode) != 0)
 		return EXIT_USAGE;
+	if (threads < 0 && config_number("ARGUS_THREADS", 1, 1, ARGUS_WORKERS_MAX, &threads) != 0)
+		return EXIT_USAGE;
 	if (config_flag("ARGUS_SET_PID", 0, &set_pid) != 0)
 		return EXIT_USAGE;
 	if (!user)
@@ -965,6 +1045,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	live_mode = n_inputs == 0;
+	if (threads > 1 && live_mode) {
+		argus_log(ARGUS_LOG_WARNING,
+			  "--threads %ld: live capture runs in one thread for now", threads);
+		threads = 1;
+	}
+	for (size_t i = 0; i < n_inputs && threads > 1; i++)
+		if (strcmp(inputs[i], "-") == 0) {
+			argus_log(ARGUS_LOG_WARNING,
+				  "--threads %ld: standard input is read by one thread", threads);
+			threads = 1;
+		}
 	/* Argus: with nothing named, the first interface that is up */
 	if (live_mode && argus_ifspec_resolve(ifaces, &n_ifaces, err, sizeof err) != 0) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
@@ -1171,7 +1262,7 @@ int main(int argc, char **argv)
 		argus_registry_fini();
 		return strstr(err, "no output module") ? EXIT_USAGE : 1;
 	}
-	if (attach_decoders(mon.ft, 1) != 0 || add_live_sources(&mon, &cfg, ifaces, n_ifaces) != 0) {
+	if (attach_decoders(mon.ft, 1, 0) != 0 || add_live_sources(&mon, &cfg, ifaces, n_ifaces) != 0) {
 		argus_monitor_finish(&mon, err, sizeof err);
 		free_out_filter(filter_mod, filter_prog);
 		argus_registry_fini();
@@ -1234,6 +1325,24 @@ int main(int argc, char **argv)
 		status |= run_live(&mon, &live_opts);
 	for (size_t i = 0; i < n_lives; i++)
 		argus_capture_close(&lives[i].cap);
+	if (threads > 1 && !setup_failed && n_inputs > 0) {
+		struct argus_workers_config wc;
+		memset(&wc, 0, sizeof wc);
+		wc.threads = (unsigned)threads;
+		wc.inputs = inputs;
+		wc.n_inputs = n_inputs;
+		wc.bpf = bpf;
+		wc.optimize = optimize;
+		wc.stop = &stop_requested;
+		wc.attach = attach_worker_decoders;
+		wc.between_blocks = worker_between_blocks;
+		wc.ctx = &mon;
+		worker_prog_quiet = quiet;
+		status |= argus_workers_run(&mon, &cfg, &wc) != 0;
+		if (worker_prog_file != SIZE_MAX)
+			argus_progress_end(&worker_prog);
+		n_inputs = 0; /* read */
+	}
 	for (size_t i = 0; i < n_inputs && !setup_failed && !stop_requested &&
 			   !argus_monitor_failed(&mon); i++) {
 		struct argus_capture cap;
@@ -1279,6 +1388,7 @@ int main(int argc, char **argv)
 	free_out_filter(filter_mod, filter_prog);
 	if (stream_prog)
 		push_filter_ops->free(stream_prog);
+	free_worker_states();
 	argus_registry_fini();
 	argus_config_clear();
 	argus_pidfile_remove();

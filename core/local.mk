@@ -26,6 +26,6 @@ core_argus_SOURCES = core/argus.c core/capture.c core/capture.h core/monitor.c c
 	core/pcapfile.c core/pcapfile.h \
 	core/daemon.c core/daemon.h core/ifspec.c core/ifspec.h \
 	core/netacl.c core/netacl.h core/remotecmd.c core/remotecmd.h core/server.c core/server.h \
-	core/udppush.c core/udppush.h
-core_argus_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
-core_argus_LDADD = core/libargus.la $(PCAP_LIBS)
+	core/udppush.c core/udppush.h core/workers.c core/workers.h
+core_argus_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -pthread
+core_argus_LDADD = core/libargus.la $(PCAP_LIBS) -lpthread

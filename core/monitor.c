@@ -32,10 +32,8 @@ static int write_record(struct argus_monitor *m, const struct argus_record *rec)
 	return 0;
 }
 
-static int emit_flow_record(void *ctx, const struct argus_record *rec)
+int argus_monitor_write_flow(struct argus_monitor *m, const struct argus_record *rec)
 {
-	struct argus_monitor *m = ctx;
-
 	if (m->tap)
 		m->tap(m->tap_ctx, rec);
 	if (m->filter && !m->filter_ops->match(m->filter, rec)) {
@@ -45,13 +43,15 @@ static int emit_flow_record(void *ctx, const struct argus_record *rec)
 	return write_record(m, rec);
 }
 
-void argus_monitor_build_mar(const struct argus_monitor *m, enum argus_cause cause,
-			     int64_t now_us, struct argus_record *out)
+static int emit_flow_record(void *ctx, const struct argus_record *rec)
 {
-	struct argus_flowtable_stats total;
-	const struct argus_flowtable_stats *st = &total;
+	return argus_monitor_write_flow(ctx, rec);
+}
 
-	argus_monitor_totals(m, &total);
+static void fill_mar(const struct argus_monitor *m, enum argus_cause cause, int64_t now_us,
+		     const struct argus_flowtable_stats *st, uint64_t records,
+		     struct argus_record *out)
+{
 	memset(out, 0, sizeof *out);
 	out->kind = ARGUS_RECORD_MAR;
 	out->cause = (uint8_t)cause;
@@ -67,7 +67,7 @@ void argus_monitor_build_mar(const struct argus_monitor *m, enum argus_cause cau
 	out->mar.mar_interval = (uint16_t)m->mar_interval_s;
 	out->mar.pkts_rcvd = m->pcap_received ? m->pcap_received : st->packets;
 	out->mar.bytes_rcvd = st->bytes;
-	out->mar.records = (uint32_t)m->records;
+	out->mar.records = (uint32_t)records;
 	out->mar.flows = (uint32_t)st->live;
 	out->mar.dropped = (uint32_t)(m->pcap_dropped + st->evicted);
 	if (m->srcid.type == ARGUS_SRCID_IPV4)
@@ -80,15 +80,38 @@ void argus_monitor_build_mar(const struct argus_monitor *m, enum argus_cause cau
 				 (uint32_t)m->srcid.value[2] << 8 | m->srcid.value[3];
 }
 
+void argus_monitor_build_mar(const struct argus_monitor *m, enum argus_cause cause,
+			     int64_t now_us, struct argus_record *out)
+{
+	struct argus_flowtable_stats total;
+
+	argus_monitor_totals(m, &total);
+	fill_mar(m, cause, now_us, &total, m->records, out);
+}
+
+static int write_mar(struct argus_monitor *m, struct argus_record *rec)
+{
+	m->mar_seq++;
+	if (m->tap)
+		m->tap(m->tap_ctx, rec);
+	return write_record(m, rec);
+}
+
 static int emit_mar(struct argus_monitor *m, enum argus_cause cause, int64_t now_us)
 {
 	struct argus_record rec;
 
 	argus_monitor_build_mar(m, cause, now_us, &rec);
-	m->mar_seq++;
-	if (m->tap)
-		m->tap(m->tap_ctx, &rec);
-	return write_record(m, &rec);
+	return write_mar(m, &rec);
+}
+
+int argus_monitor_write_status_mar(struct argus_monitor *m, int64_t now_us,
+				   const struct argus_flowtable_stats *st, uint64_t records)
+{
+	struct argus_record rec;
+
+	fill_mar(m, ARGUS_CAUSE_STATUS, now_us, st, records, &rec);
+	return write_mar(m, &rec);
 }
 
 int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_config *cfg,
@@ -117,6 +140,7 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
 	m->ft = argus_flowtable_new(cfg, emit_flow_record, m, err, errlen);
 	if (!m->ft)
 		return ARGUS_ENOMEM;
+	memset(&m->tables[0], 0, sizeof m->tables[0]);
 	m->tables[0].m = m;
 	m->tables[0].ft = m->ft;
 	m->n_tables = 1;
@@ -143,23 +167,33 @@ struct argus_monitor_input *argus_monitor_main_input(struct argus_monitor *m)
 	return &m->tables[0];
 }
 
-struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
-						    const struct argus_flowtable_config *cfg,
-						    char *err, size_t errlen)
+struct argus_monitor_input *argus_monitor_add_worker(struct argus_monitor *m,
+						     const struct argus_flowtable_config *cfg,
+						     argus_emit_fn emit, void *ctx, char *err,
+						     size_t errlen)
 {
 	struct argus_monitor_input *in;
 
 	if (m->n_tables == ARGUS_MONITOR_MAX_TABLES) {
-		snprintf(err, errlen, "at most %d source ids", ARGUS_MONITOR_MAX_TABLES);
+		snprintf(err, errlen, "at most %d flow tables (source ids, threads)",
+			 ARGUS_MONITOR_MAX_TABLES);
 		return NULL;
 	}
 	in = &m->tables[m->n_tables];
-	in->ft = argus_flowtable_new(cfg, emit_flow_record, m, err, errlen);
+	memset(in, 0, sizeof *in);
+	in->ft = argus_flowtable_new(cfg, emit, ctx, err, errlen);
 	if (!in->ft)
 		return NULL;
 	in->m = m;
 	m->n_tables++;
 	return in;
+}
+
+struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
+						    const struct argus_flowtable_config *cfg,
+						    char *err, size_t errlen)
+{
+	return argus_monitor_add_worker(m, cfg, emit_flow_record, m, err, errlen);
 }
 
 void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out)
@@ -178,13 +212,18 @@ void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_
 }
 
 /* A status MAR is due at packet time TS. */
-static inline void mar_at_packet(struct argus_monitor *m, int64_t ts)
+static inline void mar_at_packet(struct argus_monitor_input *in, int64_t *next, int64_t ts)
 {
-	if (m->next_mar_us == INT64_MIN)
-		m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
-	else if (ts >= m->next_mar_us) {
-		emit_mar(m, ARGUS_CAUSE_STATUS, ts);
-		m->next_mar_us = ts + (int64_t)m->mar_interval_s * 1000000;
+	struct argus_monitor *m = in->m;
+
+	if (*next == INT64_MIN) {
+		*next = ts + (int64_t)m->mar_interval_s * 1000000;
+	} else if (ts >= *next) {
+		if (in->status_mar)
+			in->status_mar(in, ts);
+		else
+			emit_mar(m, ARGUS_CAUSE_STATUS, ts);
+		*next = ts + (int64_t)m->mar_interval_s * 1000000;
 	}
 }
 
@@ -200,6 +239,7 @@ void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 	struct argus_packet pkt[LOOKAHEAD];
 	struct argus_flow_hint hint[LOOKAHEAD];
 	enum argus_dissect_result r[LOOKAHEAD];
+	int64_t *next_mar = in->status_mar ? &in->next_mar_us : &m->next_mar_us;
 
 	while (n > 0) {
 		unsigned run = n < LOOKAHEAD ? n : LOOKAHEAD;
@@ -210,10 +250,10 @@ void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
 		for (unsigned i = 0; i < run;) {
 			/* the table stops at the packet a status MAR is due after */
-			int64_t until = !m->mar_interval_s ? INT64_MAX : m->next_mar_us;
+			int64_t until = !m->mar_interval_s ? INT64_MAX : *next_mar;
 			i += argus_flowtable_packets(in->ft, r + i, pkt + i, hint + i, run - i, until);
 			if (m->mar_interval_s)
-				mar_at_packet(m, pkt[i - 1].ts_us);
+				mar_at_packet(in, next_mar, pkt[i - 1].ts_us);
 		}
 		h += run;
 		data += run;

@@ -12,12 +12,18 @@
 #define ARGUS_MONITOR_MAX_TABLES 32
 
 struct argus_monitor;
+struct argus_workers;
 
 /* One flow table and the monitor it reports to: the context of the packet
  * callback.  Interfaces tagged with their own source id get their own. */
 struct argus_monitor_input {
 	struct argus_monitor *m;
 	struct argus_flowtable *ft;
+	/* argus --threads: each worker keeps its own clock for status MARs
+	 * and hands a MAR that falls due to status_mar (NULL: the monitor's
+	 * clock, and the MAR is written at once) */
+	int64_t next_mar_us;
+	void (*status_mar)(struct argus_monitor_input *in, int64_t now_us);
 };
 
 struct argus_monitor {
@@ -45,6 +51,7 @@ struct argus_monitor {
 	void (*tap)(void *ctx, const struct argus_record *rec);
 	void *tap_ctx;
 	int has_out; /* a file or stdout is written (argus -P alone writes none) */
+	struct argus_workers *workers; /* argus --threads while they run */
 	char err[1600]; /* first output error */
 };
 
@@ -62,6 +69,19 @@ struct argus_monitor_input *argus_monitor_main_input(struct argus_monitor *m);
 struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
 						    const struct argus_flowtable_config *cfg,
 						    char *err, size_t errlen);
+/* A table whose records go to EMIT (argus --threads: a worker's), with the
+ * MAR callback of its input set by the caller. */
+struct argus_monitor_input *argus_monitor_add_worker(struct argus_monitor *m,
+						     const struct argus_flowtable_config *cfg,
+						     argus_emit_fn emit, void *ctx, char *err,
+						     size_t errlen);
+/* A flow record as the tables write theirs: remote clients, -w filter,
+ * output.  0, or -1 when the output failed. */
+int argus_monitor_write_flow(struct argus_monitor *m, const struct argus_record *rec);
+/* Write the status MAR that fell due at packet time NOW_US, with the
+ * tables' counters then (ST) and the records written before it. */
+int argus_monitor_write_status_mar(struct argus_monitor *m, int64_t now_us,
+				   const struct argus_flowtable_stats *st, uint64_t records);
 /* The capture's callback (argus_packets_fn); ctx is a struct
  * argus_monitor_input. */
 void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
