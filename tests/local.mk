@@ -89,8 +89,9 @@ tests_plugins_badabi_outputs_badabi_la_LDFLAGS = $(PLUGIN_LDFLAGS) -rpath /nowhe
 # Integration tests: the built programs on captures.
 TESTS += tests/integration/cli.sh tests/integration/golden.sh \
 	tests/integration/genpcap.sh tests/integration/badinput.sh \
-	tests/integration/plugins.sh tests/integration/golden-ra.sh tests/integration/live.sh
-EXTRA_DIST += tests/integration/lib.sh tests/integration/cli.sh \
+	tests/integration/plugins.sh tests/integration/golden-ra.sh tests/integration/live.sh \
+	tests/integration/threads.sh
+EXTRA_DIST += tests/integration/lib.sh tests/integration/cli.sh tests/integration/threads.sh \
 	tests/integration/golden.sh tests/integration/genpcap.sh \
 	tests/integration/badinput.sh tests/integration/plugins.sh tests/integration/golden-ra.sh \
 	tests/integration/live.sh \
