@@ -344,6 +344,33 @@ static int attach_worker_decoders(void *ctx, struct argus_flowtable *ft, unsigne
 	return attach_decoders(ft, 0, worker > 0);
 }
 
+/* --threads: the binary output's state for a worker to encode with (the
+ * first uses the module's own), or NULL (reported). */
+static void *worker_encoder(void *ctx, unsigned worker)
+{
+	const struct argus_module *bin;
+	char err[1024];
+	void *state;
+
+	(void)ctx;
+	if (!(bin = argus_registry_get(ARGUS_PLUGIN_OUTPUT, "binary", err, sizeof err))) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return NULL;
+	}
+	if (worker == 0)
+		return bin->state;
+	if (n_worker_states == MAX_WORKER_STATES ||
+	    argus_registry_new_state(bin, &state, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", n_worker_states == MAX_WORKER_STATES
+						   ? "too many module states for --threads"
+						   : err);
+		return NULL;
+	}
+	worker_states[n_worker_states].m = bin;
+	worker_states[n_worker_states++].state = state;
+	return state;
+}
+
 /* The kernel's counts over every interface and every opening of it. */
 static void update_capture_counts(struct argus_monitor *mon)
 {
@@ -1337,6 +1364,15 @@ int main(int argc, char **argv)
 		wc.attach = attach_worker_decoders;
 		wc.between_blocks = worker_between_blocks;
 		wc.ctx = &mon;
+		/* the binary stream, written whole: the workers encode */
+		if (strcmp(format, "binary") == 0 && mon.has_out && !mon.filter && !mon.tap) {
+			argus_udppush_encode_fn fn;
+			void *state;
+			if (binary_encoder(&fn, &state, err, sizeof err) == 0) {
+				wc.encode = fn;
+				wc.encoder_state = worker_encoder;
+			}
+		}
 		worker_prog_quiet = quiet;
 		status |= argus_workers_run(&mon, &cfg, &wc) != 0;
 		if (worker_prog_file != SIZE_MAX)

@@ -1707,10 +1707,17 @@ static inline void hint_prepare(const struct argus_flowtable *ft, enum argus_dis
 				const struct argus_packet *pkt, struct argus_flow_hint *hint)
 {
 	hint->valid = kind == ARGUS_DISSECT_IP && !(pkt->flags & ARGUS_PKT_FRAGMENT);
+	hint->foreign = 0;
 	if (!hint->valid)
 		return;
 	memset(&hint->key, 0, sizeof hint->key);
 	ip_addrs(pkt, &hint->key);
+	if (ft->share.count > 1 && share_of(&hint->key, ft->share.count) != ft->share.index) {
+		/* another table's: neither its key nor its memory is wanted */
+		hint->valid = 0;
+		hint->foreign = 1;
+		return;
+	}
 	ip_ports(ft, pkt, &hint->key, &hint->decoder, &hint->cls);
 	hint->hash = key_hash(&hint->key);
 	prefetch_line(&ft->slots[hint->hash & ft->mask]);
@@ -1750,6 +1757,13 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
  * addresses (so fragments need no key to be placed), any other by its
  * key.  Another share's ICMP error may quote a flow of this one: its
  * mapping comes from the error's owner, at this packet. */
+static int may_quote(const struct argus_flowtable *ft, const struct argus_packet *pkt)
+{
+	uint8_t d = ft->proto_decoder[pkt->proto];
+	return d && pkt->l4 && ft->decoders[d - 1].related_key;
+}
+
+/* K: the packet's addresses, whose share is OWNER. */
 static void packet_foreign_related(struct argus_flowtable *ft, const struct argus_packet *pkt,
 				   struct argus_flow_key *k, uint32_t owner)
 {
@@ -1758,9 +1772,6 @@ static void packet_foreign_related(struct argus_flowtable *ft, const struct argu
 	const struct decoder_slot *dec;
 	uint8_t decoder, cls;
 
-	if (!ft->proto_decoder[pkt->proto] || !pkt->l4 ||
-	    !ft->decoders[ft->proto_decoder[pkt->proto] - 1].related_key)
-		return;
 	ip_ports(ft, pkt, k, &decoder, &cls);
 	if (!decoder || !(dec = &ft->decoders[decoder - 1])->related_key)
 		return;
@@ -1786,16 +1797,16 @@ static int packet_is_mine(struct argus_flowtable *ft, enum argus_dissect_result 
 		packet_key(ft, kind, pkt, &own, &fe);
 		return share_of(&own.key, ft->share.count) == ft->share.index;
 	}
-	if (hint && hint->valid) {
-		own.key = hint->key;
-	} else {
-		memset(&own.key, 0, sizeof own.key);
-		ip_addrs(pkt, &own.key);
-	}
+	if (hint && hint->valid)
+		return 1; /* prepared only when this share's */
+	if (hint && hint->foreign && !may_quote(ft, pkt))
+		return 0;
+	memset(&own.key, 0, sizeof own.key);
+	ip_addrs(pkt, &own.key);
 	owner = share_of(&own.key, ft->share.count);
 	if (owner == ft->share.index)
 		return 1;
-	if (pkt->l4)
+	if (may_quote(ft, pkt))
 		packet_foreign_related(ft, pkt, &own.key, owner);
 	return 0;
 }

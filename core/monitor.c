@@ -43,6 +43,17 @@ int argus_monitor_write_flow(struct argus_monitor *m, const struct argus_record 
 	return write_record(m, rec);
 }
 
+int argus_monitor_write_encoded(struct argus_monitor *m, const uint8_t *bytes, size_t len,
+				uint64_t n)
+{
+	if (m->out.failed)
+		return -1;
+	if (argus_outsink_write_encoded(&m->out, bytes, len, m->err, sizeof m->err) != 0)
+		return -1;
+	m->records += n;
+	return 0;
+}
+
 static int emit_flow_record(void *ctx, const struct argus_record *rec)
 {
 	return argus_monitor_write_flow(ctx, rec);

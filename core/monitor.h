@@ -78,6 +78,10 @@ struct argus_monitor_input *argus_monitor_add_worker(struct argus_monitor *m,
 /* A flow record as the tables write theirs: remote clients, -w filter,
  * output.  0, or -1 when the output failed. */
 int argus_monitor_write_flow(struct argus_monitor *m, const struct argus_record *rec);
+/* N flow records a format's encode() made, BYTES long.  0, or -1 when
+ * the output failed. */
+int argus_monitor_write_encoded(struct argus_monitor *m, const uint8_t *bytes, size_t len,
+				uint64_t n);
 /* Write the status MAR that fell due at packet time NOW_US, with the
  * tables' counters then (ST) and the records written before it. */
 int argus_monitor_write_status_mar(struct argus_monitor *m, int64_t now_us,

@@ -114,6 +114,38 @@ int argus_outsink_flush(struct argus_outsink *s, char *err, size_t errlen)
 	return rc;
 }
 
+int argus_outsink_write_encoded(struct argus_outsink *s, const uint8_t *p, size_t n, char *err,
+				size_t errlen)
+{
+	off_t start;
+
+	if (argus_outsink_flush(s, err, errlen) != 0)
+		return s->failed;
+	start = lseek(s->fd, 0, SEEK_CUR);
+	while (n > 0) {
+		ssize_t w = write(s->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			const char *why = w < 0 ? strerror(errno) : "nothing written";
+			s->failed = ARGUS_EIO;
+			/* a file keeps whole records only: this batch goes */
+			if (start >= 0 && ftruncate(s->fd, start) == 0)
+				snprintf(s->errmsg, sizeof s->errmsg,
+					 "%s: write failed: %s (the records of the last batch were "
+					 "removed)", s->path, why);
+			else
+				snprintf(s->errmsg, sizeof s->errmsg, "%s: write failed: %s", s->path,
+					 why);
+			snprintf(err, errlen, "%s", s->errmsg);
+			return s->failed;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int argus_outsink_close(struct argus_outsink *s, char *err, size_t errlen)
 {
 	char perr[512] = "";

@@ -3,6 +3,7 @@
 #define ARGUS_CORE_OUTSINK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <argus/plugin.h>
 
@@ -29,6 +30,10 @@ int argus_outsink_open_mode(struct argus_outsink *s, const char *format, const c
 int argus_outsink_write(struct argus_outsink *s, const struct argus_record *rec, char *err,
 			size_t errlen);
 int argus_outsink_flush(struct argus_outsink *s, char *err, size_t errlen);
+/* Bytes the format's encode() made (argus --threads), after what the
+ * stream holds: the stream is flushed first. */
+int argus_outsink_write_encoded(struct argus_outsink *s, const uint8_t *p, size_t n, char *err,
+				size_t errlen);
 /* Close; returns the first error of the stream's life (also when it was
  * already reported by write). */
 int argus_outsink_close(struct argus_outsink *s, char *err, size_t errlen);

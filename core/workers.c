@@ -40,7 +40,14 @@ struct worker {
 	int status;       /* 1: an input could not be read */
 	char err[1024];   /* the first such error */
 	_Atomic int done; /* read everything it will read */
+	void *encoder;    /* the worker's encode() state, or NULL */
+	uint8_t *out;     /* records it encoded, not yet written */
+	size_t out_len;
+	uint64_t out_records;
 };
+
+/* A worker's encoded records go out in blocks of about this size. */
+#define OUT_BLOCK (256 * 1024)
 
 struct argus_workers {
 	struct argus_monitor *m;
@@ -49,7 +56,8 @@ struct argus_workers {
 	pthread_mutex_t lock; /* the monitor's output and what follows */
 	struct worker w[ARGUS_WORKERS_MAX];
 	struct relay_ring *rings; /* [from * n + to] */
-	uint32_t seq;             /* flow records numbered as written */
+	_Atomic uint32_t seq;     /* flow records numbered as made */
+	uint64_t records_base;    /* records written before the workers began */
 	struct pending_mar *mars; /* from the oldest one not written */
 	size_t n_mars, cap_mars;
 	uint64_t mars_written;
@@ -67,17 +75,50 @@ static void stats_add(struct argus_flowtable_stats *to, const struct argus_flowt
 	to->evicted += st->evicted;
 }
 
+/* Write what the worker has encoded. */
+static int worker_drain(struct worker *w)
+{
+	struct argus_workers *g = w->g;
+	int rc = 0;
+
+	if (w->out_len) {
+		pthread_mutex_lock(&g->lock);
+		rc = argus_monitor_write_encoded(g->m, w->out, w->out_len, w->out_records);
+		pthread_mutex_unlock(&g->lock);
+		w->out_len = 0;
+		w->out_records = 0;
+	}
+	if (rc != 0)
+		atomic_store(&g->abort, 1);
+	return rc;
+}
+
 static int worker_emit(void *ctx, const struct argus_record *rec)
 {
 	struct worker *w = ctx;
 	struct argus_workers *g = w->g;
-	/* the table's own scratch record, numbered here in the order written */
+	/* the table's own scratch record, numbered here */
 	struct argus_record *r = (struct argus_record *)(uintptr_t)rec;
 	uint64_t before;
 	int rc;
 
+	r->seq = atomic_fetch_add(&g->seq, 1) + 1;
+	if (w->encoder) {
+		long n;
+		if (OUT_BLOCK - w->out_len < ARGUS_ENCODE_MAX && worker_drain(w) != 0)
+			return -1;
+		n = g->wc->encode(w->encoder, r, 0, w->out + w->out_len, OUT_BLOCK - w->out_len);
+		if (n < 0) {
+			argus_log(ARGUS_LOG_ERROR, "cannot encode a flow record (error %ld)", n);
+			atomic_store(&g->abort, 1);
+			return -1;
+		}
+		w->out_len += (size_t)n;
+		w->out_records++;
+		w->written++;
+		return atomic_load(&g->abort) ? -1 : 0;
+	}
 	pthread_mutex_lock(&g->lock);
-	r->seq = ++g->seq;
 	before = g->m->records;
 	rc = argus_monitor_write_flow(g->m, r);
 	w->written += g->m->records - before;
@@ -96,18 +137,17 @@ static struct worker *worker_of(struct argus_workers *g, const struct argus_moni
 }
 
 /* Write the MARs every worker has reached, oldest first.  Records before
- * a MAR: the MARs written so far and each worker's flow records then. */
+ * a MAR: those before the workers began, the status MARs since, and each
+ * worker's flow records then. */
 static void write_ready_mars(struct argus_workers *g)
 {
 	size_t done = 0;
 
 	while (done < g->n_mars && g->mars[done].arrived == g->n) {
 		struct pending_mar *p = &g->mars[done++];
-		uint64_t written_now = 0;
-		for (unsigned i = 0; i < g->n; i++)
-			written_now += g->w[i].written;
 		if (argus_monitor_write_status_mar(g->m, p->now_us, &p->sum,
-						   g->m->records - written_now + p->written) != 0)
+						   g->records_base + g->mars_written +
+							   p->written) != 0)
 			atomic_store(&g->abort, 1);
 		g->mars_written++;
 	}
@@ -249,6 +289,7 @@ static void *worker_main(void *arg)
 	}
 	atomic_store(&w->done, 1);
 	argus_flowtable_flush(w->in->ft);
+	worker_drain(w);
 	return NULL;
 }
 
@@ -278,6 +319,14 @@ static int workers_setup(struct argus_workers *g, const struct argus_flowtable_c
 		w->in->status_mar = worker_status_mar;
 		if (g->wc->attach(g->wc->ctx, w->in->ft, i) != 0)
 			return -1;
+		if (g->wc->encode) {
+			w->encoder = g->wc->encoder_state(g->wc->ctx, i);
+			w->out = malloc(OUT_BLOCK);
+			if (!w->encoder || !w->out) {
+				argus_log(ARGUS_LOG_ERROR, "out of memory for %u threads", g->n);
+				return -1;
+			}
+		}
 		memset(&share, 0, sizeof share);
 		share.index = i;
 		share.count = g->n;
@@ -304,6 +353,7 @@ int argus_workers_run(struct argus_monitor *m, const struct argus_flowtable_conf
 	g->m = m;
 	g->wc = wc;
 	g->n = wc->threads;
+	g->records_base = m->records;
 	pthread_mutex_init(&g->lock, NULL);
 	m->workers = g;
 	if (workers_setup(g, cfg) != 0)
@@ -328,6 +378,8 @@ int argus_workers_run(struct argus_monitor *m, const struct argus_flowtable_conf
 			argus_log(ARGUS_LOG_ERROR, "thread %u: %s", i + 1, w->err);
 	}
 	m->workers = NULL;
+	for (unsigned i = 0; i < g->n; i++)
+		free(g->w[i].out);
 	pthread_mutex_destroy(&g->lock);
 	free(g->rings);
 	free(g->mars);

@@ -3,7 +3,10 @@
  * struct argus_flowtable_share).  Every worker sees every packet's time,
  * so flow records are those of one thread, in another order: records are
  * numbered as they are written, and a status MAR is written once every
- * worker has reached its packet, with the counters of all of them then. */
+ * worker has reached its packet, with the counters of all of them then.
+ * Records are numbered as they are made; when the workers encode their
+ * own (see encode below) the output takes them a block at a time, so a
+ * MAR can come before a record made ahead of it. */
 #ifndef ARGUS_CORE_WORKERS_H
 #define ARGUS_CORE_WORKERS_H
 
@@ -31,6 +34,13 @@ struct argus_workers_config {
 	 * packets handled in it */
 	void (*between_blocks)(void *ctx, size_t file, uint64_t offset, uint64_t packets,
 			       uint64_t file_size);
+	/* Optional: each worker encodes its flow records itself, with
+	 * encode() and the state encoder_state gives it (a binary output
+	 * without a -w filter or remote clients), and the output takes them
+	 * in large blocks.  NULL: every record goes through the monitor. */
+	long (*encode)(void *state, const struct argus_record *rec, int first, uint8_t *buf,
+		       size_t cap);
+	void *(*encoder_state)(void *ctx, unsigned worker);
 	void *ctx;
 };
 
