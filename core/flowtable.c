@@ -1704,7 +1704,8 @@ static int packet_key(struct argus_flowtable *ft, enum argus_dissect_result kind
 
 /* A prepared key needs the packet alone: IP, not a fragment. */
 static inline void hint_prepare(const struct argus_flowtable *ft, enum argus_dissect_result kind,
-				const struct argus_packet *pkt, struct argus_flow_hint *hint)
+				const struct argus_packet *pkt, struct argus_flow_hint *hint,
+				int shared)
 {
 	hint->valid = kind == ARGUS_DISSECT_IP && !(pkt->flags & ARGUS_PKT_FRAGMENT);
 	hint->foreign = 0;
@@ -1712,7 +1713,7 @@ static inline void hint_prepare(const struct argus_flowtable *ft, enum argus_dis
 		return;
 	memset(&hint->key, 0, sizeof hint->key);
 	ip_addrs(pkt, &hint->key);
-	if (ft->share.count > 1 && share_of(&hint->key, ft->share.count) != ft->share.index) {
+	if (shared && share_of(&hint->key, ft->share.count) != ft->share.index) {
 		/* another table's: neither its key nor its memory is wanted */
 		hint->valid = 0;
 		hint->foreign = 1;
@@ -1746,8 +1747,13 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
 			     const struct argus_packet *pkt, struct argus_flow_hint *hint,
 			     unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		hint_prepare(ft, kind[i], &pkt[i], &hint[i]);
+	/* two loops, so that one table's has no test for the share */
+	if (ft->share.count > 1)
+		for (unsigned i = 0; i < n; i++)
+			hint_prepare(ft, kind[i], &pkt[i], &hint[i], 1);
+	else
+		for (unsigned i = 0; i < n; i++)
+			hint_prepare(ft, kind[i], &pkt[i], &hint[i], 0);
 	/* the first slots asked for have come by now: their entries next */
 	for (unsigned i = 0; i < n && i < ARGUS_FLOWTABLE_AHEAD; i++)
 		hint_prefetch(ft, &hint[i]);

@@ -32,8 +32,10 @@ static int write_record(struct argus_monitor *m, const struct argus_record *rec)
 	return 0;
 }
 
-int argus_monitor_write_flow(struct argus_monitor *m, const struct argus_record *rec)
+static int emit_flow_record(void *ctx, const struct argus_record *rec)
 {
+	struct argus_monitor *m = ctx;
+
 	if (m->tap)
 		m->tap(m->tap_ctx, rec);
 	if (m->filter && !m->filter_ops->match(m->filter, rec)) {
@@ -41,6 +43,11 @@ int argus_monitor_write_flow(struct argus_monitor *m, const struct argus_record 
 		return 0;
 	}
 	return write_record(m, rec);
+}
+
+int argus_monitor_write_flow(struct argus_monitor *m, const struct argus_record *rec)
+{
+	return emit_flow_record(m, rec);
 }
 
 int argus_monitor_write_encoded(struct argus_monitor *m, const uint8_t *bytes, size_t len,
@@ -52,11 +59,6 @@ int argus_monitor_write_encoded(struct argus_monitor *m, const uint8_t *bytes, s
 		return -1;
 	m->records += n;
 	return 0;
-}
-
-static int emit_flow_record(void *ctx, const struct argus_record *rec)
-{
-	return argus_monitor_write_flow(ctx, rec);
 }
 
 static void fill_mar(const struct argus_monitor *m, enum argus_cause cause, int64_t now_us,
