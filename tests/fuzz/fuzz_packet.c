@@ -41,6 +41,12 @@
  * that every packet not refused as malformed is in exactly one record
  * (packets and bytes add up) and that the table is empty.
  *
+ * The same packets also go through two tables that each own one share of
+ * them (argus --threads), the owner of each packet first: an ICMP error's
+ * mapping must have been sent when the quoted flow's table asks for it,
+ * and the two together must count every packet once, as the one table
+ * did.
+ *
  * Built with -DARGUS_FUZZ_LIBFUZZER and -fsanitize=fuzzer it is a libFuzzer
  * target (see README.md beside it).  Without it, main() replays files and
  * directories given on the command line (by default
@@ -137,6 +143,15 @@ struct run {
 
 static struct run run;
 static uint64_t total_pkts, total_recs; /* over every input, for the replay's report */
+
+/* Two tables with a share each, and the ICMP error mappings between them. */
+#define SHARES 2
+static struct shared {
+	struct argus_flowtable *ft[SHARES];
+	uint64_t pkts_out, bytes_out;
+	struct argus_flow_related mail[SHARES]; /* to each table, at most one */
+	int has_mail[SHARES];
+} shared;
 
 static void fail(const char *what, const char *detail)
 {
@@ -343,6 +358,111 @@ static int emit(void *ctx, const struct argus_record *rec)
 	return 0;
 }
 
+static int emit_shared(void *ctx, const struct argus_record *rec)
+{
+	(void)ctx;
+	if (rec->kind != ARGUS_RECORD_FLOW || rec->spkts + rec->dpkts < 1)
+		fail("a share's table emitted a record without packets", NULL);
+	shared.pkts_out += rec->spkts + rec->dpkts;
+	shared.bytes_out += rec->sbytes + rec->dbytes;
+	return 0;
+}
+
+static void send_related(void *ctx, uint32_t to, const struct argus_flow_related *rel)
+{
+	(void)ctx;
+	if (to >= SHARES || shared.has_mail[to])
+		fail("an ICMP mapping sent to no share, or twice for one packet", NULL);
+	shared.mail[to] = *rel;
+	shared.has_mail[to] = 1;
+}
+
+static int receive_related(void *ctx, uint32_t from, uint64_t packet,
+			   struct argus_flow_related *rel)
+{
+	uint32_t me = (uint32_t)(uintptr_t)ctx;
+	(void)from;
+	if (!shared.has_mail[me] || shared.mail[me].packet != packet)
+		fail("a share waits for an ICMP mapping its owner did not send", NULL);
+	*rel = shared.mail[me];
+	shared.has_mail[me] = 0;
+	return 1;
+}
+
+/* The share that owns PKT's flow, so that it goes first. */
+static uint32_t packet_owner(enum argus_dissect_result r, const struct argus_packet *pkt)
+{
+	struct argus_flow_key k;
+
+	if (r != ARGUS_DISSECT_IP)
+		return 0;
+	memset(&k, 0, sizeof k);
+	k.family = pkt->ip_version == 4 ? ARGUS_KEY_IPV4 : ARGUS_KEY_IPV6;
+	memcpy(k.saddr, pkt->l3 + (pkt->ip_version == 4 ? 12 : 8), pkt->ip_version == 4 ? 4 : 16);
+	memcpy(k.daddr, pkt->l3 + (pkt->ip_version == 4 ? 16 : 24), pkt->ip_version == 4 ? 4 : 16);
+	return argus_flowtable_share_of(&k, SHARES);
+}
+
+static void shared_packet(enum argus_dissect_result r, const struct argus_packet *pkt)
+{
+	uint32_t first = packet_owner(r, pkt);
+
+	for (uint32_t i = 0; i < SHARES; i++)
+		argus_flowtable_packet(shared.ft[(first + i) % SHARES], r, pkt);
+	for (uint32_t i = 0; i < SHARES; i++)
+		if (shared.has_mail[i])
+			fail("an ICMP mapping nobody asked for", NULL);
+}
+
+static void shared_open(uint32_t *decoder_timeout)
+{
+	char err[256];
+
+	memset(&shared, 0, sizeof shared);
+	for (uint32_t s = 0; s < SHARES; s++) {
+		struct argus_flowtable_share share;
+		err[0] = '\0';
+		shared.ft[s] = argus_flowtable_new(&run.cfg, emit_shared, NULL, err, sizeof err);
+		if (!shared.ft[s])
+			fail("argus_flowtable_new", err);
+		for (size_t i = 0; i < N_DECODERS; i++) {
+			const struct argus_plugin *pl = decoders[i].pl;
+			if (argus_flowtable_add_decoder(shared.ft[s], decoders[i].name, pl->ops.decoder,
+							pl->abi_minor, decoders[i].state,
+							decoder_timeout[i], err, sizeof err) != 0)
+				fail("argus_flowtable_add_decoder", err);
+		}
+		memset(&share, 0, sizeof share);
+		share.index = s;
+		share.count = SHARES;
+		share.ctx = (void *)(uintptr_t)s;
+		share.send_related = send_related;
+		share.receive_related = receive_related;
+		argus_flowtable_set_share(shared.ft[s], &share);
+	}
+}
+
+/* Both shares together counted every packet once, as the one table. */
+static void shared_close(const struct argus_flowtable_stats *one)
+{
+	uint64_t packets = 0, malformed = 0;
+
+	for (uint32_t s = 0; s < SHARES; s++) {
+		const struct argus_flowtable_stats *st;
+		argus_flowtable_flush(shared.ft[s]);
+		st = argus_flowtable_stats(shared.ft[s]);
+		if (st->live != 0)
+			fail("flows left in a share's table after the flush", NULL);
+		packets += st->packets;
+		malformed += st->malformed;
+		argus_flowtable_free(shared.ft[s]);
+	}
+	if (packets != one->packets || malformed != one->malformed)
+		fail("the shares counted other packets than the one table", NULL);
+	if (shared.pkts_out != run.pkts_out || shared.bytes_out != run.bytes_out)
+		fail("the shares' records hold other packets or bytes than the one table's", NULL);
+}
+
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -419,6 +539,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (argus_binary_open(NULL, null_fd, NULL, &run.writer, err, sizeof err) != 0)
 		fail("argus_binary_open", err);
+	shared_open(decoder_timeout);
 
 	while (off + 3 <= size) {
 		uint16_t h = get16(data + off);
@@ -491,6 +612,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			argus_flowtable_packet(ft, r, &pkt);
 		}
+		shared_packet(r, &pkt);
 		if (argus_flowtable_stats(ft)->live > MAX_FLOWS)
 			fail("more live flows than ARGUS_MAX_FLOWS", NULL);
 	}
@@ -509,6 +631,7 @@ end:
 		fail("bytes keyed and bytes in records differ", NULL);
 	if (argus_flowtable_failed(ft))
 		fail("the flow table reports an output failure", NULL);
+	shared_close(st);
 	total_pkts += st->packets;
 	total_recs += run.recs;
 	argus_flowtable_free(ft);
