@@ -1713,13 +1713,13 @@ static inline void hint_prepare(const struct argus_flowtable *ft, enum argus_dis
 		return;
 	memset(&hint->key, 0, sizeof hint->key);
 	ip_addrs(pkt, &hint->key);
+	ip_ports(ft, pkt, &hint->key, &hint->decoder, &hint->cls);
 	if (shared && share_of(&hint->key, ft->share.count) != ft->share.index) {
-		/* another table's: neither its key nor its memory is wanted */
+		/* another table's: its memory is not wanted */
 		hint->valid = 0;
 		hint->foreign = 1;
 		return;
 	}
-	ip_ports(ft, pkt, &hint->key, &hint->decoder, &hint->cls);
 	hint->hash = key_hash(&hint->key);
 	prefetch_line(&ft->slots[hint->hash & ft->mask]);
 }
@@ -1807,8 +1807,13 @@ static int packet_is_mine(struct argus_flowtable *ft, enum argus_dissect_result 
 		return 1; /* prepared only when this share's */
 	if (hint && hint->foreign && !may_quote(ft, pkt))
 		return 0;
+	/* The share of the flow's key: a decoder may key other addresses
+	 * (IGMP keys the group).  A fragment goes by its IP addresses, the
+	 * only ones a later fragment has. */
 	memset(&own.key, 0, sizeof own.key);
 	ip_addrs(pkt, &own.key);
+	if (!(pkt->flags & ARGUS_PKT_FRAGMENT))
+		ip_ports(ft, pkt, &own.key, &own.decoder, &own.cls);
 	owner = share_of(&own.key, ft->share.count);
 	if (owner == ft->share.index)
 		return 1;

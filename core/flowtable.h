@@ -103,9 +103,11 @@ int argus_flowtable_decoder_timeout(const struct argus_decoder_ops *ops, unsigne
 				    uint32_t *out, char *err, size_t errlen);
 /* argus --threads N: N tables read the same packets, and each owns the
  * flows of one share of them.  The share is a symmetric hash of the two
- * IP addresses (of the whole key for non-IP flows), so both directions of
- * a flow, its fragments, and ICMP errors from its own hosts stay in one
- * table.  Every table sees every packet's time, so timers and status
+ * IP addresses of the flow's key (of the whole key for non-IP flows), so
+ * both directions of a flow, its fragments, and ICMP errors from its own
+ * hosts stay in one table.  (Fragments go by their IP addresses: a
+ * fragmented packet of a decoder that keys other addresses, IGMP's
+ * group, may land in another table than the flow's whole packets.)  Every table sees every packet's time, so timers and status
  * reports fall as they do in a single table; only the owner counts a
  * packet (malformed packets are share 0's).  An ICMP error quoting a flow
  * of another share is counted by its own flow's owner, which sends the

@@ -389,7 +389,8 @@ static int receive_related(void *ctx, uint32_t from, uint64_t packet,
 	return 1;
 }
 
-/* The share that owns PKT's flow, so that it goes first. */
+/* The share of PKT's IP addresses, which owns an ICMP error's flow: the
+ * table that sends the error's mapping goes first. */
 static uint32_t packet_owner(enum argus_dissect_result r, const struct argus_packet *pkt)
 {
 	struct argus_flow_key k;

@@ -28,7 +28,7 @@ status_mars() {
 
 # every capture in one run (each program start costs the libtool wrapper)
 INPUTS=""
-for c in "$DATA"/golden/*.pcap "$DATA/sample.pcap"; do
+for c in "$DATA"/golden/*.pcap "$DATA/sample.pcap" "$DATA/igmp-v2.pcap"; do
 	INPUTS="$INPUTS -r $c"
 done
 
@@ -78,15 +78,16 @@ printf 'ARGUS_TIMEOUT_AT_STATUS=yes\n' > "$TMP/at-status.conf"
 all=$INPUTS
 failed=""
 mars=0
-for c in dhcp-rfc4388 mptcp-v0 dns_tcp ipv4_tcp_http_xml tftp ssh; do
-	INPUTS="-r $DATA/golden/$c.pcap"
+for c in golden/dhcp-rfc4388 golden/mptcp-v0 golden/dns_tcp golden/ipv4_tcp_http_xml \
+	golden/tftp golden/ssh igmp-v2; do
+	INPUTS="-r $DATA/$c.pcap"
 	compare 3 -X -F "$TMP/at-status.conf" -M 1
-	[ -z "$bad" ] || failed="$failed $c:$bad"
+	[ -z "$bad" ] || failed="$failed $(basename "$c"):$bad"
 	mars=$((mars + $(wc -l < "$TMP/one.m")))
 done
 INPUTS=$all
 bad=$failed
-report "--threads 3 with ARGUS_TIMEOUT_AT_STATUS and -M 1, six captures: one thread's records ($mars status MARs)"
+report "--threads 3 with ARGUS_TIMEOUT_AT_STATUS and -M 1, seven captures: one thread's records ($mars status MARs)"
 
 # records are numbered 1, 2, 3... (in the order made, not written)
 "$ARGUS" -X --threads 3 -r "$DATA/sample.pcap" -w "$TMP/seq.argus"
