@@ -251,7 +251,8 @@ static int worker_file(struct worker *w, size_t file)
 	uint64_t packets = 0;
 	int status = 0;
 
-	if (argus_capture_open_file(&cap, wc->inputs[file], wc->bpf, wc->optimize, w->err, sizeof w->err) != 0)
+	if (argus_capture_open_file(&cap, wc->inputs[file], wc->bpf, wc->optimize, w->err,
+				    sizeof w->err) != 0)
 		return 1;
 	while (!stopping(g)) {
 		int eof;
