@@ -2123,6 +2123,18 @@ int argus_flowtable_decoder_timeout(const struct argus_decoder_ops *ops, unsigne
 	return 0;
 }
 
+void argus_flowtable_stats_add(struct argus_flowtable_stats *to,
+			       const struct argus_flowtable_stats *st)
+{
+	to->packets += st->packets;
+	to->bytes += st->bytes;
+	to->malformed += st->malformed;
+	to->flows += st->flows;
+	to->live += st->live;
+	to->records += st->records;
+	to->evicted += st->evicted;
+}
+
 const struct argus_flowtable_stats *argus_flowtable_stats(const struct argus_flowtable *ft)
 {
 	return &ft->stats;

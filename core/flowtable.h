@@ -132,6 +132,9 @@ void argus_flowtable_set_share(struct argus_flowtable *ft, const struct argus_fl
 /* Which of COUNT shares owns the flow with key K. */
 uint32_t argus_flowtable_share_of(const struct argus_flow_key *k, uint32_t count);
 const struct argus_flowtable_stats *argus_flowtable_stats(const struct argus_flowtable *ft);
+/* TO += ST, counter by counter (the totals of several tables). */
+void argus_flowtable_stats_add(struct argus_flowtable_stats *to,
+			       const struct argus_flowtable_stats *st);
 int argus_flowtable_failed(const struct argus_flowtable *ft);
 void argus_flowtable_free(struct argus_flowtable *ft);
 

@@ -212,16 +212,8 @@ struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
 void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out)
 {
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < m->n_tables; i++) {
-		const struct argus_flowtable_stats *st = argus_flowtable_stats(m->tables[i].ft);
-		out->packets += st->packets;
-		out->bytes += st->bytes;
-		out->malformed += st->malformed;
-		out->flows += st->flows;
-		out->live += st->live;
-		out->records += st->records;
-		out->evicted += st->evicted;
-	}
+	for (size_t i = 0; i < m->n_tables; i++)
+		argus_flowtable_stats_add(out, argus_flowtable_stats(m->tables[i].ft));
 }
 
 /* A status MAR is due at packet time TS. */

@@ -64,17 +64,6 @@ struct argus_workers {
 	_Atomic int abort; /* output failed: every worker stops */
 };
 
-static void stats_add(struct argus_flowtable_stats *to, const struct argus_flowtable_stats *st)
-{
-	to->packets += st->packets;
-	to->bytes += st->bytes;
-	to->malformed += st->malformed;
-	to->flows += st->flows;
-	to->live += st->live;
-	to->records += st->records;
-	to->evicted += st->evicted;
-}
-
 /* Write what the worker has encoded. */
 static int worker_drain(struct worker *w)
 {
@@ -184,7 +173,7 @@ static void worker_status_mar(struct argus_monitor_input *in, int64_t now_us)
 		g->mars[g->n_mars++].now_us = now_us;
 	}
 	p = &g->mars[at];
-	stats_add(&p->sum, argus_flowtable_stats(in->ft));
+	argus_flowtable_stats_add(&p->sum, argus_flowtable_stats(in->ft));
 	p->written += w->written;
 	p->arrived++;
 	write_ready_mars(g);
