@@ -66,8 +66,13 @@ report() {
 
 compare 2 -X
 report "--threads 2: one thread's records ($counts)"
-compare 3 -X
-report "--threads 3: one thread's records ($counts)"
+# the sanitizer pass runs fewer of the same checks (CI time)
+if [ -n "${ARGUS_TEST_SANITIZER:-}" ]; then
+	skip "--threads 3 (sanitizer build: the other thread counts run)"
+else
+	compare 3 -X
+	report "--threads 3: one thread's records ($counts)"
+fi
 compare 4 -X -A -m -J -Z -U 16 -S 1 -M 1
 report "--threads 4 -A -m -J -Z -U 16 -S 1 -M 1: one thread's records ($counts)"
 # Packet times go back where one capture ends and the next begins: a
@@ -78,8 +83,10 @@ printf 'ARGUS_TIMEOUT_AT_STATUS=yes\n' > "$TMP/at-status.conf"
 all=$INPUTS
 failed=""
 mars=0
-for c in golden/dhcp-rfc4388 golden/mptcp-v0 golden/dns_tcp golden/ipv4_tcp_http_xml \
-	golden/tftp golden/ssh igmp-v2; do
+each="golden/dhcp-rfc4388 golden/mptcp-v0 golden/dns_tcp golden/ipv4_tcp_http_xml golden/tftp
+golden/ssh igmp-v2"
+[ -z "${ARGUS_TEST_SANITIZER:-}" ] || each="golden/dhcp-rfc4388 golden/mptcp-v0 igmp-v2"
+for c in $each; do
 	INPUTS="-r $DATA/$c.pcap"
 	compare 3 -X -F "$TMP/at-status.conf" -M 1
 	[ -z "$bad" ] || failed="$failed $(basename "$c"):$bad"
@@ -87,7 +94,7 @@ for c in golden/dhcp-rfc4388 golden/mptcp-v0 golden/dns_tcp golden/ipv4_tcp_http
 done
 INPUTS=$all
 bad=$failed
-report "--threads 3 with ARGUS_TIMEOUT_AT_STATUS and -M 1, seven captures: one thread's records ($mars status MARs)"
+report "--threads 3 with ARGUS_TIMEOUT_AT_STATUS and -M 1, $(echo $each | wc -w) captures: one thread's records ($mars status MARs)"
 
 # records are numbered 1, 2, 3... (in the order made, not written)
 "$ARGUS" -X --threads 3 -r "$DATA/sample.pcap" -w "$TMP/seq.argus"
