@@ -216,15 +216,33 @@ static int load_decoders(const char *list)
 	return 0;
 }
 
-/* Give a flow table every loaded decoder. */
-/* Decoder states made for the second and later --threads workers (each
- * uses its own), freed once their tables are. */
+/* Module states made for the second and later --threads workers (each
+ * uses its own), freed once their tables and outputs are. */
 #define MAX_WORKER_STATES 1024
 static struct {
 	const struct argus_module *m;
 	void *state;
 } worker_states[MAX_WORKER_STATES];
 static size_t n_worker_states;
+
+/* A new state of M for a worker into *STATE (which may be NULL: a module
+ * without state), kept to be freed; 0, or -1 (reported). */
+static int new_worker_state(const struct argus_module *m, void **state)
+{
+	char err[1024];
+
+	if (n_worker_states == MAX_WORKER_STATES) {
+		argus_log(ARGUS_LOG_ERROR, "too many module states for --threads");
+		return -1;
+	}
+	if (argus_registry_new_state(m, state, err, sizeof err) != 0) {
+		argus_log(ARGUS_LOG_ERROR, "%s", err);
+		return -1;
+	}
+	worker_states[n_worker_states].m = m;
+	worker_states[n_worker_states++].state = *state;
+	return 0;
+}
 
 static void free_worker_states(void)
 {
@@ -249,18 +267,8 @@ static int attach_decoders(struct argus_flowtable *ft, int warn_if_none, int own
 		uint32_t timeout;
 		if (m->desc->kind != ARGUS_PLUGIN_DECODER)
 			continue;
-		if (own_states) {
-			if (n_worker_states == MAX_WORKER_STATES) {
-				argus_log(ARGUS_LOG_ERROR, "too many decoder states for --threads");
-				return -1;
-			}
-			if (argus_registry_new_state(m, &state, err, sizeof err) != 0) {
-				argus_log(ARGUS_LOG_ERROR, "%s", err);
-				return -1;
-			}
-			worker_states[n_worker_states].m = m;
-			worker_states[n_worker_states++].state = state;
-		}
+		if (own_states && new_worker_state(m, &state) != 0)
+			return -1;
 		ops = m->desc->ops.decoder;
 		if (argus_flowtable_decoder_timeout(ops, m->desc->abi_minor, &timeout, err,
 						    sizeof err) != 0) {
@@ -346,30 +354,21 @@ static int attach_worker_decoders(void *ctx, struct argus_flowtable *ft, unsigne
 }
 
 /* --threads: the binary output's state for a worker to encode with (the
- * first uses the module's own), or NULL (reported). */
-static void *worker_encoder(void *ctx, unsigned worker)
+ * first uses the module's own); 0, or -1 (reported). */
+static int worker_encoder(void *ctx, unsigned worker, void **state)
 {
 	const struct argus_module *bin;
 	char err[1024];
-	void *state;
 
 	(void)ctx;
 	if (!(bin = argus_registry_get(ARGUS_PLUGIN_OUTPUT, "binary", err, sizeof err))) {
 		argus_log(ARGUS_LOG_ERROR, "%s", err);
-		return NULL;
+		return -1;
 	}
-	if (worker == 0)
-		return bin->state;
-	if (n_worker_states == MAX_WORKER_STATES ||
-	    argus_registry_new_state(bin, &state, err, sizeof err) != 0) {
-		argus_log(ARGUS_LOG_ERROR, "%s", n_worker_states == MAX_WORKER_STATES
-						   ? "too many module states for --threads"
-						   : err);
-		return NULL;
-	}
-	worker_states[n_worker_states].m = bin;
-	worker_states[n_worker_states++].state = state;
-	return state;
+	if (worker > 0)
+		return new_worker_state(bin, state);
+	*state = bin->state;
+	return 0;
 }
 
 /* The kernel's counts over every interface and every opening of it. */

@@ -1759,17 +1759,14 @@ void argus_flowtable_prepare(const struct argus_flowtable *ft,
 		hint_prefetch(ft, &hint[i]);
 }
 
-/* argus --threads: is PKT this share's?  An IP packet goes by its
- * addresses (so fragments need no key to be placed), any other by its
- * key.  Another share's ICMP error may quote a flow of this one: its
- * mapping comes from the error's owner, at this packet. */
+/* Might PKT quote another flow (an ICMP error)? */
 static int may_quote(const struct argus_flowtable *ft, const struct argus_packet *pkt)
 {
 	uint8_t d = ft->proto_decoder[pkt->proto];
 	return d && pkt->l4 && ft->decoders[d - 1].related_key;
 }
 
-/* K: the packet's addresses, whose share is OWNER. */
+/* K: the packet's key (its addresses at least), whose share is OWNER. */
 static void packet_foreign_related(struct argus_flowtable *ft, const struct argus_packet *pkt,
 				   struct argus_flow_key *k, uint32_t owner)
 {
@@ -1789,6 +1786,9 @@ static void packet_foreign_related(struct argus_flowtable *ft, const struct argu
 		map_related(ft, NIL, &in, &rel, pkt->ts_us);
 }
 
+/* argus --threads: is PKT this share's?  Another share's ICMP error may
+ * quote a flow of this one: its mapping comes from the error's owner, at
+ * this packet. */
 static int packet_is_mine(struct argus_flowtable *ft, enum argus_dissect_result kind,
 			  const struct argus_packet *pkt, const struct argus_flow_hint *hint)
 {
@@ -1805,15 +1805,19 @@ static int packet_is_mine(struct argus_flowtable *ft, enum argus_dissect_result 
 	}
 	if (hint && hint->valid)
 		return 1; /* prepared only when this share's */
-	if (hint && hint->foreign && !may_quote(ft, pkt))
-		return 0;
-	/* The share of the flow's key: a decoder may key other addresses
-	 * (IGMP keys the group).  A fragment goes by its IP addresses, the
-	 * only ones a later fragment has. */
-	memset(&own.key, 0, sizeof own.key);
-	ip_addrs(pkt, &own.key);
-	if (!(pkt->flags & ARGUS_PKT_FRAGMENT))
-		ip_ports(ft, pkt, &own.key, &own.decoder, &own.cls);
+	if (hint && hint->foreign) {
+		if (!may_quote(ft, pkt))
+			return 0;
+		own.key = hint->key; /* found in prepare */
+	} else {
+		/* The share of the flow's key: a decoder may key other
+		 * addresses (IGMP keys the group).  A fragment goes by its IP
+		 * addresses, the only ones a later fragment has. */
+		memset(&own.key, 0, sizeof own.key);
+		ip_addrs(pkt, &own.key);
+		if (!(pkt->flags & ARGUS_PKT_FRAGMENT))
+			ip_ports(ft, pkt, &own.key, &own.decoder, &own.cls);
+	}
 	owner = share_of(&own.key, ft->share.count);
 	if (owner == ft->share.index)
 		return 1;

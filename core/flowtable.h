@@ -73,7 +73,7 @@ struct argus_flow_hint {
 	uint32_t hash;
 	uint8_t cls, decoder;
 	uint8_t valid;
-	uint8_t foreign; /* IP, another share's (argus --threads): key not found */
+	uint8_t foreign; /* another share's (argus --threads): key found, not prepared */
 };
 void argus_flowtable_prepare(const struct argus_flowtable *ft,
 			     const enum argus_dissect_result *kind,

@@ -40,7 +40,8 @@ struct worker {
 	int status;       /* 1: an input could not be read */
 	char err[1024];   /* the first such error */
 	_Atomic int done; /* read everything it will read */
-	void *encoder;    /* the worker's encode() state, or NULL */
+	int encoding;     /* it encodes its records (workers_config.encode) */
+	void *encoder;    /* with this encode() state */
 	uint8_t *out;     /* records it encoded, not yet written */
 	size_t out_len;
 	uint64_t out_records;
@@ -92,7 +93,7 @@ static int worker_emit(void *ctx, const struct argus_record *rec)
 	int rc;
 
 	r->seq = atomic_fetch_add(&g->seq, 1) + 1;
-	if (w->encoder) {
+	if (w->encoding) {
 		long n;
 		if (OUT_BLOCK - w->out_len < ARGUS_ENCODE_MAX && worker_drain(w) != 0)
 			return -1;
@@ -310,12 +311,13 @@ static int workers_setup(struct argus_workers *g, const struct argus_flowtable_c
 		if (g->wc->attach(g->wc->ctx, w->in->ft, i) != 0)
 			return -1;
 		if (g->wc->encode) {
-			w->encoder = g->wc->encoder_state(g->wc->ctx, i);
-			w->out = malloc(OUT_BLOCK);
-			if (!w->encoder || !w->out) {
+			if (g->wc->encoder_state(g->wc->ctx, i, &w->encoder) != 0)
+				return -1;
+			if (!(w->out = malloc(OUT_BLOCK))) {
 				argus_log(ARGUS_LOG_ERROR, "out of memory for %u threads", g->n);
 				return -1;
 			}
+			w->encoding = 1;
 		}
 		memset(&share, 0, sizeof share);
 		share.index = i;

@@ -40,7 +40,7 @@ struct argus_workers_config {
 	 * in large blocks.  NULL: every record goes through the monitor. */
 	long (*encode)(void *state, const struct argus_record *rec, int first, uint8_t *buf,
 		       size_t cap);
-	void *(*encoder_state)(void *ctx, unsigned worker);
+	int (*encoder_state)(void *ctx, unsigned worker, void **state); /* 0 or -1 (reported) */
 	void *ctx;
 };
 
