@@ -179,6 +179,7 @@ struct side_blocks {
 struct flow_extra {
 	struct argus_icmp icmp; /* the ICMP error mapped onto the flow (MAPPED_DETAIL) */
 	int64_t ltime_us;       /* that error's time (MAPPED_TIME) */
+	int64_t icmp_ts_us;     /* the time of the error whose detail is icmp */
 	uint32_t spkts_high, dpkts_high; /* PKTS_HIGH */
 };
 
@@ -1408,8 +1409,12 @@ static void map_related(struct argus_flowtable *ft, uint32_t err_idx,
 	} else {
 		has_icmp = related_detail(ft, err_idx, &icmp);
 	}
-	if (has_icmp && (x = extra_get(ft, idx)) != NULL) {
+	/* live shares take other shares' mappings as they come, out of
+	 * order with their own: the latest error's detail stays */
+	if (has_icmp && (x = extra_get(ft, idx)) != NULL &&
+	    (!ft->share.live || !(f->bits & MAPPED_DETAIL) || ts >= x->icmp_ts_us)) {
 		x->icmp = icmp;
+		x->icmp_ts_us = ts;
 		f->bits |= MAPPED_DETAIL;
 	}
 	/* Argus puts the error's time into the source direction's times */
@@ -1499,20 +1504,33 @@ static inline void ip_ports(const struct argus_flowtable *ft, const struct argus
 		k->dport = pkt->ipid; /* unmatched fragments: one flow per datagram */
 }
 
-/* Share of the flow with key K among COUNT: the ordered IP address pair,
- * or the whole (symmetric) key hash for other families, mixed apart from
- * the slot hash's bits. */
+/* One word for an IP address: its 32-bit big-endian words XORed (one for
+ * IPv4, four for IPv6). */
+static inline uint32_t addr_word(const uint8_t *a, uint8_t family)
+{
+	uint32_t w = 0;
+	for (unsigned i = 0; i < (family == ARGUS_KEY_IPV4 ? 4u : 16u); i += 4)
+		w ^= (uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 | (uint32_t)a[i + 2] << 8 | a[i + 3];
+	return w;
+}
+
+/* Share of the flow with key K among COUNT.  IP keys: the ordered pair of
+ * the addresses' words, mixed by multiply-xorshift rounds in 32 bits, so
+ * that a live capture's kernel fanout program (capture.c) computes the
+ * same share from the IP header; other families: the (symmetric) key
+ * hash. */
 static inline uint32_t share_of(const struct argus_flow_key *k, uint32_t count)
 {
-	uint64_t h;
-
 	if (k->family == ARGUS_KEY_IPV4 || k->family == ARGUS_KEY_IPV6) {
-		uint64_t e1 = endpoint_fold(k->saddr, 0), e2 = endpoint_fold(k->daddr, 0);
-		h = (e1 < e2 ? e1 : e2) * 0xc2b2ae3d27d4eb4fULL ^ (e1 < e2 ? e2 : e1);
-	} else {
-		h = key_hash(k);
+		uint32_t s = addr_word(k->saddr, k->family), d = addr_word(k->daddr, k->family);
+		uint32_t h = (s < d ? s : d) * ARGUS_SHARE_MUL0 ^ (s < d ? d : s);
+		h *= ARGUS_SHARE_MUL1;
+		h ^= h >> ARGUS_SHARE_SHIFT1;
+		h *= ARGUS_SHARE_MUL2;
+		h ^= h >> ARGUS_SHARE_SHIFT2;
+		return h % count;
 	}
-	return (uint32_t)(((mix64(h) >> 32) * count) >> 32);
+	return (uint32_t)(((mix64(key_hash(k)) >> 32) * count) >> 32);
 }
 
 uint32_t argus_flowtable_share_of(const struct argus_flow_key *k, uint32_t count)
@@ -1539,6 +1557,10 @@ static void packet_related(struct argus_flowtable *ft, const struct decoder_slot
 	}
 	memset(&out, 0, sizeof out);
 	out.packet = ft->packet_no;
+	if (ft->share.live) {
+		out.key = rel;
+		out.ts_us = pkt->ts_us;
+	}
 	out.map = idx != NIL;
 	if (idx != NIL)
 		out.has_icmp = (uint8_t)related_detail(ft, idx, &out.icmp);
@@ -1786,44 +1808,70 @@ static void packet_foreign_related(struct argus_flowtable *ft, const struct argu
 		map_related(ft, NIL, &in, &rel, pkt->ts_us);
 }
 
-/* argus --threads: is PKT this share's?  Another share's ICMP error may
- * quote a flow of this one: its mapping comes from the error's owner, at
- * this packet. */
+/* The share that owns PKT, with its hint HINT (or NULL); an IP packet's
+ * key, its addresses at least, goes into OWN. */
+static uint32_t packet_owner(struct argus_flowtable *ft, enum argus_dissect_result kind,
+			     const struct argus_packet *pkt, const struct argus_flow_hint *hint,
+			     struct argus_flow_key *own)
+{
+	struct argus_flow_hint h;
+	struct frag_entry *fe;
+
+	if (kind == ARGUS_DISSECT_NONIP) {
+		packet_key(ft, kind, pkt, &h, &fe);
+		return share_of(&h.key, ft->share.count);
+	}
+	if (hint && hint->valid)
+		return ft->share.index; /* prepared only when this share's */
+	if (hint && hint->foreign) {
+		*own = hint->key; /* found in prepare */
+	} else {
+		/* The share of the flow's key: a decoder may key other
+		 * addresses (IGMP keys the group).  A fragment goes by its IP
+		 * addresses, the only ones a later fragment has. */
+		memset(own, 0, sizeof *own);
+		ip_addrs(pkt, own);
+		if (!(pkt->flags & ARGUS_PKT_FRAGMENT))
+			ip_ports(ft, pkt, own, &h.decoder, &h.cls);
+	}
+	return share_of(own, ft->share.count);
+}
+
+/* argus --threads on files: is PKT this share's?  Another share's ICMP
+ * error may quote a flow of this one: its mapping comes from the error's
+ * owner, at this packet. */
 static int packet_is_mine(struct argus_flowtable *ft, enum argus_dissect_result kind,
 			  const struct argus_packet *pkt, const struct argus_flow_hint *hint)
 {
-	struct argus_flow_hint own;
-	struct frag_entry *fe;
+	struct argus_flow_key own;
 	uint32_t owner;
 
 	ft->packet_no++;
 	if (kind == ARGUS_DISSECT_MALFORMED)
 		return ft->share.index == 0;
-	if (kind == ARGUS_DISSECT_NONIP) {
-		packet_key(ft, kind, pkt, &own, &fe);
-		return share_of(&own.key, ft->share.count) == ft->share.index;
-	}
-	if (hint && hint->valid)
-		return 1; /* prepared only when this share's */
-	if (hint && hint->foreign) {
-		if (!may_quote(ft, pkt))
-			return 0;
-		own.key = hint->key; /* found in prepare */
-	} else {
-		/* The share of the flow's key: a decoder may key other
-		 * addresses (IGMP keys the group).  A fragment goes by its IP
-		 * addresses, the only ones a later fragment has. */
-		memset(&own.key, 0, sizeof own.key);
-		ip_addrs(pkt, &own.key);
-		if (!(pkt->flags & ARGUS_PKT_FRAGMENT))
-			ip_ports(ft, pkt, &own.key, &own.decoder, &own.cls);
-	}
-	owner = share_of(&own.key, ft->share.count);
+	owner = packet_owner(ft, kind, pkt, hint, &own);
 	if (owner == ft->share.index)
 		return 1;
-	if (may_quote(ft, pkt))
-		packet_foreign_related(ft, pkt, &own.key, owner);
+	if (kind == ARGUS_DISSECT_IP && may_quote(ft, pkt))
+		packet_foreign_related(ft, pkt, &own, owner);
 	return 0;
+}
+
+uint32_t argus_flowtable_live_owner(struct argus_flowtable *ft, enum argus_dissect_result kind,
+				    const struct argus_packet *pkt,
+				    const struct argus_flow_hint *hint)
+{
+	struct argus_flow_key own;
+
+	if (kind == ARGUS_DISSECT_MALFORMED || ft->share.count <= 1)
+		return ft->share.index;
+	return packet_owner(ft, kind, pkt, hint, &own);
+}
+
+void argus_flowtable_take_related(struct argus_flowtable *ft, const struct argus_flow_related *rel)
+{
+	if (rel->map)
+		map_related(ft, NIL, rel, &rel->key, rel->ts_us);
 }
 
 void argus_flowtable_set_share(struct argus_flowtable *ft, const struct argus_flowtable_share *s)
@@ -1905,7 +1953,7 @@ unsigned argus_flowtable_packets(struct argus_flowtable *ft, const enum argus_di
 				 const struct argus_packet *pkt, const struct argus_flow_hint *hint,
 				 unsigned n, int64_t until_us)
 {
-	if (ft->share.count > 1)
+	if (ft->share.count > 1 && !ft->share.live)
 		return packets_shared(ft, kind, pkt, hint, n, until_us);
 	return packets_run(ft, kind, pkt, hint, n, until_us);
 }

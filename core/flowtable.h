@@ -107,30 +107,56 @@ int argus_flowtable_decoder_timeout(const struct argus_decoder_ops *ops, unsigne
  * both directions of a flow, its fragments, and ICMP errors from its own
  * hosts stay in one table.  (Fragments go by their IP addresses: a
  * fragmented packet of a decoder that keys other addresses, IGMP's
- * group, may land in another table than the flow's whole packets.)  Every table sees every packet's time, so timers and status
- * reports fall as they do in a single table; only the owner counts a
- * packet (malformed packets are share 0's).  An ICMP error quoting a flow
- * of another share is counted by its own flow's owner, which sends the
- * mapping (the error's detail) to the quoted flow's owner; that table
- * takes it at the same packet. */
+ * group, may land in another table than the flow's whole packets.)
+ *
+ * Capture files: every table sees every packet's time, so timers and
+ * status reports fall as they do in a single table; only the owner counts
+ * a packet (malformed packets are share 0's).  An ICMP error quoting a
+ * flow of another share is counted by its own flow's owner, which sends
+ * the mapping (the error's detail) to the quoted flow's owner; that table
+ * takes it at the same packet.
+ *
+ * Live capture (live set): a table is given only the packets the caller
+ * found to be its own (argus_flowtable_live_owner), and counts malformed
+ * ones too; an ICMP error's mapping goes to the quoted flow's owner with
+ * the quoted key and the error's time, to be taken when it comes
+ * (argus_flowtable_take_related). */
 struct argus_flow_related {
-	uint64_t packet; /* the error's number among all packets, from 1 */
+	uint64_t packet; /* the error's number among all packets, from 1 (files) */
 	uint8_t map;     /* 0: the error's owner could not count it (out of memory) */
 	uint8_t has_icmp;
 	struct argus_icmp icmp;
+	struct argus_flow_key key; /* live: the quoted flow's key */
+	int64_t ts_us;             /* live: the error's time */
 };
 struct argus_flowtable_share {
 	uint32_t index, count;
+	int live;
 	void *ctx;
 	void (*send_related)(void *ctx, uint32_t to, const struct argus_flow_related *rel);
-	/* blocks until FROM has sent packet's mapping; 0: FROM stopped early */
+	/* files: blocks until FROM has sent packet's mapping; 0: FROM stopped early */
 	int (*receive_related)(void *ctx, uint32_t from, uint64_t packet,
 			       struct argus_flow_related *rel);
 };
+/* The share function for IP keys, in 32-bit words: each address is the
+ * XOR of its big-endian words; x = lower * MUL0 ^ higher; x *= MUL1;
+ * x ^= x >> SHIFT1; x *= MUL2; x ^= x >> SHIFT2; share = x % count. */
+#define ARGUS_SHARE_MUL0 0xcc9e2d51u
+#define ARGUS_SHARE_MUL1 0x9e3779b1u
+#define ARGUS_SHARE_SHIFT1 15
+#define ARGUS_SHARE_MUL2 0x85ebca6bu
+#define ARGUS_SHARE_SHIFT2 13
 /* Before the first packet. */
 void argus_flowtable_set_share(struct argus_flowtable *ft, const struct argus_flowtable_share *s);
 /* Which of COUNT shares owns the flow with key K. */
 uint32_t argus_flowtable_share_of(const struct argus_flow_key *k, uint32_t count);
+/* Live shares: which share owns the packet, with its hint from prepare
+ * (or NULL).  A malformed packet is counted where it was seen. */
+uint32_t argus_flowtable_live_owner(struct argus_flowtable *ft, enum argus_dissect_result kind,
+				    const struct argus_packet *pkt,
+				    const struct argus_flow_hint *hint);
+/* Live shares: a mapping another share sent. */
+void argus_flowtable_take_related(struct argus_flowtable *ft, const struct argus_flow_related *rel);
 const struct argus_flowtable_stats *argus_flowtable_stats(const struct argus_flowtable *ft);
 /* TO += ST, counter by counter (the totals of several tables). */
 void argus_flowtable_stats_add(struct argus_flowtable_stats *to,
