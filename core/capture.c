@@ -8,9 +8,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+#endif
 
 #include "capture.h"
 #include "dissect.h"
+#include "flowtable.h"
 #include "pcapfile.h"
 
 #define BATCH 512
@@ -165,6 +171,115 @@ fail:
 	argus_capture_close(c);
 	return -1;
 }
+
+#if defined(__linux__) && defined(PACKET_FANOUT_CBPF)
+#define FANOUT_INSN(code, jt, jf, k) {(uint16_t)(code), (uint8_t)(jt), (uint8_t)(jf), (uint32_t)(k)}
+#define LD_NET(off) FANOUT_INSN(BPF_LD | BPF_W | BPF_ABS, 0, 0, SKF_NET_OFF + (off))
+#define XOR_NET(off) FANOUT_INSN(BPF_MISC | BPF_TAX, 0, 0, 0), LD_NET(off), \
+	FANOUT_INSN(BPF_ALU | BPF_XOR | BPF_X, 0, 0, 0)
+
+/* argus_flowtable_share_of in classic BPF, on the IP header the kernel
+ * found (network-header offsets: the same for packets received and sent,
+ * whatever the link header); the kernel takes the result modulo the
+ * group's size.  Jumps count the instructions they skip. */
+static const struct sock_filter fanout_program[] = {
+	FANOUT_INSN(BPF_LD | BPF_W | BPF_ABS, 0, 0, SKF_AD_OFF + SKF_AD_PROTOCOL),
+	FANOUT_INSN(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x0800), /* to IPv4 */
+	FANOUT_INSN(BPF_JMP | BPF_JEQ | BPF_K, 5, 0, 0x86dd), /* to IPv6 */
+	FANOUT_INSN(BPF_RET | BPF_K, 0, 0, 0),
+	/* IPv4: X = source, A = destination */
+	LD_NET(12), FANOUT_INSN(BPF_MISC | BPF_TAX, 0, 0, 0), LD_NET(16),
+	FANOUT_INSN(BPF_JMP | BPF_JA, 0, 0, 22), /* to the pair */
+	/* IPv6: each address's four words XORed; X = source, A = destination */
+	LD_NET(8), XOR_NET(12), XOR_NET(16), XOR_NET(20),
+	FANOUT_INSN(BPF_ST, 0, 0, 1),
+	LD_NET(24), XOR_NET(28), XOR_NET(32), XOR_NET(36),
+	FANOUT_INSN(BPF_LDX | BPF_W | BPF_MEM, 0, 0, 1),
+	/* the pair: lower * MUL0 ^ higher */
+	FANOUT_INSN(BPF_JMP | BPF_JGT | BPF_X, 3, 0, 0),
+	FANOUT_INSN(BPF_ALU | BPF_MUL | BPF_K, 0, 0, ARGUS_SHARE_MUL0),
+	FANOUT_INSN(BPF_ALU | BPF_XOR | BPF_X, 0, 0, 0),
+	FANOUT_INSN(BPF_JMP | BPF_JA, 0, 0, 5), /* to the mix */
+	FANOUT_INSN(BPF_ST, 0, 0, 0),
+	FANOUT_INSN(BPF_MISC | BPF_TXA, 0, 0, 0),
+	FANOUT_INSN(BPF_ALU | BPF_MUL | BPF_K, 0, 0, ARGUS_SHARE_MUL0),
+	FANOUT_INSN(BPF_LDX | BPF_W | BPF_MEM, 0, 0, 0),
+	FANOUT_INSN(BPF_ALU | BPF_XOR | BPF_X, 0, 0, 0),
+	/* the mix */
+	FANOUT_INSN(BPF_ALU | BPF_MUL | BPF_K, 0, 0, ARGUS_SHARE_MUL1),
+	FANOUT_INSN(BPF_MISC | BPF_TAX, 0, 0, 0),
+	FANOUT_INSN(BPF_ALU | BPF_RSH | BPF_K, 0, 0, ARGUS_SHARE_SHIFT1),
+	FANOUT_INSN(BPF_ALU | BPF_XOR | BPF_X, 0, 0, 0),
+	FANOUT_INSN(BPF_ALU | BPF_MUL | BPF_K, 0, 0, ARGUS_SHARE_MUL2),
+	FANOUT_INSN(BPF_MISC | BPF_TAX, 0, 0, 0),
+	FANOUT_INSN(BPF_ALU | BPF_RSH | BPF_K, 0, 0, ARGUS_SHARE_SHIFT2),
+	FANOUT_INSN(BPF_ALU | BPF_XOR | BPF_X, 0, 0, 0),
+	FANOUT_INSN(BPF_RET | BPF_A, 0, 0, 0),
+};
+
+const struct sock_filter *argus_capture_fanout_program(size_t *n)
+{
+	*n = sizeof fanout_program / sizeof fanout_program[0];
+	return fanout_program;
+}
+
+int argus_capture_join_fanout(struct argus_capture *c, uint16_t *group, unsigned count, char *err,
+			      size_t errlen)
+{
+	struct sock_fprog prog = {(unsigned short)(sizeof fanout_program / sizeof fanout_program[0]),
+				  (struct sock_filter *)(uintptr_t)fanout_program};
+	int fd = pcap_fileno(c->pcap);
+	int mode = PACKET_FANOUT_CBPF, arg;
+	socklen_t len = sizeof arg;
+
+	(void)count; /* the kernel divides by the group's size */
+	for (;;) {
+		arg = (*group ? *group : 0) | (mode << 16);
+		if (!*group)
+			arg |= PACKET_FANOUT_FLAG_UNIQUEID << 16;
+		if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) == 0)
+			break;
+		if (mode == PACKET_FANOUT_CBPF && errno == EINVAL) {
+			mode = PACKET_FANOUT_HASH; /* a kernel before 4.3 */
+			continue;
+		}
+		snprintf(err, errlen, "%s: joining the threads' fanout group: %s", c->name,
+			 strerror(errno));
+		return -1;
+	}
+	if (!*group) {
+		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) != 0) {
+			snprintf(err, errlen, "%s: the threads' fanout group: %s", c->name,
+				 strerror(errno));
+			return -1;
+		}
+		*group = (uint16_t)(arg & 0xffff);
+	}
+	/* every member sets it: the group outlives any one of them */
+	if (mode == PACKET_FANOUT_CBPF &&
+	    setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof prog) != 0) {
+		snprintf(err, errlen, "%s: the threads' fanout program: %s", c->name,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+#else
+const struct sock_filter *argus_capture_fanout_program(size_t *n)
+{
+	*n = 0;
+	return NULL;
+}
+
+int argus_capture_join_fanout(struct argus_capture *c, uint16_t *group, unsigned count, char *err,
+			      size_t errlen)
+{
+	(void)group;
+	(void)count;
+	snprintf(err, errlen, "%s: this system has no packet fanout for threads", c->name);
+	return -1;
+}
+#endif
 
 int argus_capture_dump_filter(struct argus_capture *c, const char *bpf, int optimize, char *err,
 			      size_t errlen)

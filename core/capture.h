@@ -48,6 +48,17 @@ int argus_capture_open_file(struct argus_capture *c, const char *path, const cha
 /* A live interface, non-blocking: poll c->fd, then dispatch. */
 int argus_capture_open_live(struct argus_capture *c, const char *iface, const char *bpf,
 			    const struct argus_live_opts *o, char *err, size_t errlen);
+/* argus --threads on a live interface: join C's socket to the kernel's
+ * fanout group *GROUP (0: a new one, whose id is stored there), whose
+ * program sends each IP packet to the socket of its flow's share among
+ * COUNT (argus_flowtable_share_of), and other packets to the first.  When
+ * the kernel has no such program, a symmetric hash of the flow picks the
+ * socket.  Linux only; 0, or -1 with the message in err. */
+int argus_capture_join_fanout(struct argus_capture *c, uint16_t *group, unsigned count, char *err,
+			      size_t errlen);
+/* That group's program (classic BPF, N instructions; NULL off Linux). */
+struct sock_filter;
+const struct sock_filter *argus_capture_fanout_program(size_t *n);
 /* Print on stdout the BPF program BPF compiles to for this source's link
  * type (argus -b). */
 int argus_capture_dump_filter(struct argus_capture *c, const char *bpf, int optimize, char *err,

@@ -19,11 +19,13 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_config tests/unit/test_registry \
 	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
 	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
-	tests/unit/test_flowtable tests/unit/test_flowtable_counters tests/unit/test_pcapfile
+	tests/unit/test_flowtable tests/unit/test_flowtable_counters tests/unit/test_pcapfile \
+	tests/unit/test_fanout
 TESTS += tests/unit/test_config tests/unit/test_registry \
 	tests/unit/test_fieldtab tests/unit/test_outputs tests/unit/test_binary \
 	tests/unit/test_filter_ra tests/unit/test_decoders tests/unit/test_dissect \
-	tests/unit/test_flowtable tests/unit/test_flowtable_counters tests/unit/test_pcapfile
+	tests/unit/test_flowtable tests/unit/test_flowtable_counters tests/unit/test_pcapfile \
+	tests/unit/test_fanout
 endif
 
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
@@ -68,6 +70,13 @@ tests_unit_test_dissect_LDADD = $(UNIT_LDADD)
 tests_unit_test_flowtable_SOURCES = tests/unit/test_flowtable.c tests/unit/pktbuild.h
 tests_unit_test_flowtable_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_flowtable_LDADD = $(UNIT_LDADD)
+
+# argus --threads on live interfaces: the kernel fanout program (core/capture.c)
+# computes the flow table's share.
+tests_unit_test_fanout_SOURCES = tests/unit/test_fanout.c core/capture.c core/capture.h \
+	core/pcapfile.c core/pcapfile.h
+tests_unit_test_fanout_CFLAGS = $(UNIT_CFLAGS) $(PCAP_CFLAGS)
+tests_unit_test_fanout_LDADD = $(UNIT_LDADD) $(PCAP_LIBS)
 
 # core/flowtable.c again, with 8-bit packet counters to reach their carry.
 tests_unit_test_flowtable_counters_SOURCES = tests/unit/test_flowtable_counters.c \
