@@ -43,7 +43,8 @@
 #define PATH_MAX 4096
 #endif
 
-static volatile sig_atomic_t stop_requested, reopen_requested;
+/* atomic: the --threads workers read stop_requested too */
+static _Atomic int stop_requested, reopen_requested;
 static char *bpf; /* the capture filter text, freed at exit */
 static struct argus_capture *current_capture;
 static struct argus_server *server; /* remote clients (-P PORT), or NULL */
@@ -68,12 +69,15 @@ static char reopen_path[PATH_MAX];
 
 static void on_signal(int sig)
 {
+	int saved_errno = errno;
+
 	if (sig == SIGHUP)
 		reopen_requested = 1;
 	else
 		stop_requested = 1;
 	if (current_capture)
 		argus_capture_break(current_capture);
+	errno = saved_errno;
 }
 
 /* SIGHUP: the output file was renamed (logrotate); start a new one. */
@@ -475,6 +479,35 @@ static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
 	return 0;
 }
 
+/* --threads on live interfaces: the workers capture; this thread serves
+ * remote clients, takes SIGHUP, keeps the kernel's counts for the MARs
+ * and flushes the output.  0, or 1 if waiting failed (reported). */
+static int run_live_threads(struct argus_monitor *mon, struct argus_workers *g)
+{
+	struct pollfd pfd[ARGUS_SERVER_MAX_FDS];
+
+	while (!stop_requested && !argus_workers_failed(g)) {
+		size_t n_server;
+		argus_workers_lock(g);
+		n_server = server ? argus_server_pollfds(server, pfd) : 0;
+		argus_workers_unlock(g);
+		if (poll(pfd, (nfds_t)n_server, 100) < 0 && errno != EINTR) {
+			argus_log(ARGUS_LOG_ERROR, "waiting for clients: %s", strerror(errno));
+			return 1;
+		}
+		argus_workers_lock(g);
+		if (reopen_requested)
+			reopen_output(mon);
+		if (server)
+			argus_server_serve(server, pfd, n_server, wall_now_us());
+		argus_workers_capture_stats(g, &mon->pcap_received, &mon->pcap_dropped);
+		if (mon->has_out)
+			argus_outsink_flush(&mon->out, mon->err, sizeof mon->err);
+		argus_workers_unlock(g);
+	}
+	return 0;
+}
+
 static int config_size(const char *key, long def, long *out)
 {
 	const char *v = argus_config_get(key);
@@ -803,6 +836,9 @@ int main(int argc, char **argv)
 	long pcap_buffer = 0;
 	int want_app = -1, want_jitter = -1, want_psize = -1, at_status = 0;
 	long user_len = -1, threads = -1;
+	const char *iface_names[ARGUS_IFSPEC_MAX];
+	struct argus_workers_config live_wc;
+	struct argus_workers *live_workers = NULL;
 	uint32_t status_interval = 0, mar_interval = 0, snaplen = 65535;
 	int have_status = 0, have_mar = 0;
 	char err[1024];
@@ -1072,11 +1108,6 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	live_mode = n_inputs == 0;
-	if (threads > 1 && live_mode) {
-		argus_log(ARGUS_LOG_WARNING,
-			  "--threads %ld: live capture runs in one thread for now", threads);
-		threads = 1;
-	}
 	for (size_t i = 0; i < n_inputs && threads > 1; i++)
 		if (strcmp(inputs[i], "-") == 0) {
 			argus_log(ARGUS_LOG_WARNING,
@@ -1095,6 +1126,16 @@ int main(int argc, char **argv)
 					  ifaces[i].name);
 				return EXIT_USAGE;
 			}
+	for (size_t i = 0; i < n_ifaces && threads > 1; i++)
+		if (ifaces[i].srcid[0]) {
+			argus_log(ARGUS_LOG_WARNING,
+				  "--threads %ld: interfaces with their own source id (-i %s/%s) are "
+				  "captured by one thread",
+				  threads, ifaces[i].name, ifaces[i].srcid);
+			threads = 1;
+		}
+	for (size_t i = 0; i < n_ifaces; i++)
+		iface_names[i] = ifaces[i].name;
 	if (daemon_mode && (!live_mode || (outpath && strcmp(outpath, "-") == 0))) {
 		argus_log(ARGUS_LOG_ERROR, "-d: a daemon captures live (not -r) and needs -w FILE "
 					   "(not stdout) or -P PORT");
@@ -1314,7 +1355,20 @@ int main(int argc, char **argv)
 	}
 	argus_config_foreach_unasked(warn_unasked_variable, NULL);
 
-	for (size_t i = 0; i < n_lives && status == 0; i++)
+	if (live_mode && threads > 1 && status == 0) {
+		memset(&live_wc, 0, sizeof live_wc);
+		live_wc.threads = (unsigned)threads;
+		live_wc.ifaces = iface_names;
+		live_wc.n_ifaces = n_ifaces;
+		live_wc.live = &live_opts;
+		live_wc.bpf = bpf;
+		live_wc.stop = &stop_requested;
+		live_wc.attach = attach_worker_decoders;
+		live_wc.ctx = &mon;
+		if (!(live_workers = argus_workers_open_live(&mon, &cfg, &live_wc)))
+			status = 1;
+	}
+	for (size_t i = 0; i < n_lives && status == 0 && !live_workers; i++)
 		if (argus_capture_open_live(&lives[i].cap, lives[i].spec.name, bpf, &live_opts, err,
 					    sizeof err) != 0) {
 			argus_log(ARGUS_LOG_ERROR, "%s", err);
@@ -1348,8 +1402,14 @@ int main(int argc, char **argv)
 			argus_log_use_syslog(1);
 	}
 	setup_failed = status != 0;
-	if (live_mode && status == 0)
+	if (live_workers) {
+		if (status == 0 && argus_workers_start(live_workers) == 0)
+			status |= run_live_threads(&mon, live_workers);
+		stop_requested = 1; /* whatever ended it: the workers too */
+		status |= argus_workers_finish(live_workers) != 0;
+	} else if (live_mode && status == 0) {
 		status |= run_live(&mon, &live_opts);
+	}
 	for (size_t i = 0; i < n_lives; i++)
 		argus_capture_close(&lives[i].cap);
 	if (threads > 1 && !setup_failed && n_inputs > 0) {

@@ -212,8 +212,11 @@ struct argus_monitor_input *argus_monitor_add_table(struct argus_monitor *m,
 void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out)
 {
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < m->n_tables; i++)
-		argus_flowtable_stats_add(out, argus_flowtable_stats(m->tables[i].ft));
+	for (size_t i = 0; i < m->n_tables; i++) {
+		const struct argus_monitor_input *in = &m->tables[i];
+		argus_flowtable_stats_add(out, in->published ? in->published
+							     : argus_flowtable_stats(in->ft));
+	}
 }
 
 /* A status MAR is due at packet time TS. */
@@ -236,33 +239,97 @@ static inline void mar_at_packet(struct argus_monitor_input *in, int64_t *next, 
  * table's memory for each is on its way before its turn comes. */
 #define LOOKAHEAD 32
 
+/* A run of dissected, prepared packets into IN's table, with the status
+ * MARs that fall due among them. */
+static inline void table_run(struct argus_monitor_input *in, const enum argus_dissect_result *r,
+			     const struct argus_packet *pkt, const struct argus_flow_hint *hint,
+			     unsigned run)
+{
+	struct argus_monitor *m = in->m;
+	int64_t *next_mar = in->status_mar ? &in->next_mar_us : &m->next_mar_us;
+
+	for (unsigned i = 0; i < run;) {
+		/* the table stops at the packet a status MAR is due after */
+		int64_t until = !m->mar_interval_s ? INT64_MAX : *next_mar;
+		i += argus_flowtable_packets(in->ft, r + i, pkt + i, hint + i, run - i, until);
+		if (m->mar_interval_s)
+			mar_at_packet(in, next_mar, pkt[i - 1].ts_us);
+	}
+}
+
+static inline void dissect_run(int dlt, const struct pcap_pkthdr *h, const uint8_t *const *data,
+			       unsigned run, enum argus_dissect_result *r, struct argus_packet *pkt)
+{
+	for (unsigned i = 0; i < run; i++) {
+		int64_t ts = (int64_t)h[i].ts.tv_sec * 1000000 + h[i].ts.tv_usec;
+		r[i] = argus_dissect(dlt, data[i], h[i].caplen, h[i].len, ts, &pkt[i]);
+	}
+}
+
 void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 			   const uint8_t *const *data, unsigned n)
 {
 	struct argus_monitor_input *in = ctx;
-	struct argus_monitor *m = in->m;
 	struct argus_packet pkt[LOOKAHEAD];
 	struct argus_flow_hint hint[LOOKAHEAD];
 	enum argus_dissect_result r[LOOKAHEAD];
-	int64_t *next_mar = in->status_mar ? &in->next_mar_us : &m->next_mar_us;
 
 	while (n > 0) {
 		unsigned run = n < LOOKAHEAD ? n : LOOKAHEAD;
-		for (unsigned i = 0; i < run; i++) {
-			int64_t ts = (int64_t)h[i].ts.tv_sec * 1000000 + h[i].ts.tv_usec;
-			r[i] = argus_dissect(dlt, data[i], h[i].caplen, h[i].len, ts, &pkt[i]);
-		}
+		dissect_run(dlt, h, data, run, r, pkt);
 		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
-		for (unsigned i = 0; i < run;) {
-			/* the table stops at the packet a status MAR is due after */
-			int64_t until = !m->mar_interval_s ? INT64_MAX : *next_mar;
-			i += argus_flowtable_packets(in->ft, r + i, pkt + i, hint + i, run - i, until);
-			if (m->mar_interval_s)
-				mar_at_packet(in, next_mar, pkt[i - 1].ts_us);
-		}
+		table_run(in, r, pkt, hint, run);
 		h += run;
 		data += run;
 		n -= run;
+	}
+}
+
+void argus_monitor_packets_shared(void *ctx, int dlt, const struct pcap_pkthdr *h,
+				  const uint8_t *const *data, unsigned n)
+{
+	struct argus_monitor_input *in = ctx;
+	struct argus_packet pkt[LOOKAHEAD];
+	struct argus_flow_hint hint[LOOKAHEAD];
+	enum argus_dissect_result r[LOOKAHEAD];
+
+	while (n > 0) {
+		unsigned run = n < LOOKAHEAD ? n : LOOKAHEAD, kept = 0;
+		dissect_run(dlt, h, data, run, r, pkt);
+		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
+		for (unsigned i = 0; i < run; i++) {
+			uint32_t owner = argus_flowtable_live_owner(in->ft, r[i], &pkt[i], &hint[i]);
+			if (owner != in->share) {
+				in->forward(in, owner, dlt, &h[i], data[i]);
+				continue;
+			}
+			if (kept != i) {
+				r[kept] = r[i];
+				pkt[kept] = pkt[i];
+				hint[kept] = hint[i];
+			}
+			kept++;
+		}
+		table_run(in, r, pkt, hint, kept);
+		h += run;
+		data += run;
+		n -= run;
+	}
+}
+
+void argus_monitor_input_idle(struct argus_monitor_input *in, int64_t now_us)
+{
+	struct argus_monitor *m = in->m;
+	int64_t interval = (int64_t)m->mar_interval_s * 1000000;
+
+	argus_flowtable_advance(in->ft, now_us);
+	if (!m->mar_interval_s || !in->status_mar)
+		return;
+	if (in->next_mar_us == INT64_MIN)
+		in->next_mar_us = m->start_wall_us + interval;
+	if (now_us >= in->next_mar_us) {
+		in->status_mar(in, now_us);
+		in->next_mar_us = now_us + interval;
 	}
 }
 

@@ -24,6 +24,15 @@ struct argus_monitor_input {
 	 * clock, and the MAR is written at once) */
 	int64_t next_mar_us;
 	void (*status_mar)(struct argus_monitor_input *in, int64_t now_us);
+	/* argus --threads on live interfaces: the table's share, and where a
+	 * packet of another share goes (argus_monitor_packets_shared) */
+	uint32_t share;
+	void (*forward)(struct argus_monitor_input *in, uint32_t owner, int dlt,
+			const struct pcap_pkthdr *h, const uint8_t *data);
+	/* argus --threads: the counters as the worker last published them
+	 * (under its lock), for the totals other threads read; NULL: the
+	 * table's own */
+	const struct argus_flowtable_stats *published;
 };
 
 struct argus_monitor {
@@ -90,7 +99,14 @@ int argus_monitor_write_status_mar(struct argus_monitor *m, int64_t now_us,
  * argus_monitor_input. */
 void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 			   const uint8_t *const *data, unsigned n);
-/* The counters of every table added up. */
+/* argus --threads on live interfaces: argus_monitor_packets for a
+ * worker's own packets; those of another share go to ctx's forward. */
+void argus_monitor_packets_shared(void *ctx, int dlt, const struct pcap_pkthdr *h,
+				  const uint8_t *const *data, unsigned n);
+/* ... and its quiet time: the table's timers and status MARs by the
+ * wall clock. */
+void argus_monitor_input_idle(struct argus_monitor_input *in, int64_t now_us);
+/* The counters of every table added up (a worker's as published). */
 void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out);
 /* Live capture with no packets: let wall-clock time run the timers. */
 void argus_monitor_idle(struct argus_monitor *m, int64_t now_us);

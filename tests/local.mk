@@ -99,8 +99,9 @@ tests_plugins_badabi_outputs_badabi_la_LDFLAGS = $(PLUGIN_LDFLAGS) -rpath /nowhe
 TESTS += tests/integration/cli.sh tests/integration/golden.sh \
 	tests/integration/genpcap.sh tests/integration/badinput.sh \
 	tests/integration/plugins.sh tests/integration/golden-ra.sh tests/integration/live.sh \
-	tests/integration/threads.sh
+	tests/integration/threads.sh tests/integration/live-threads.sh
 EXTRA_DIST += tests/integration/lib.sh tests/integration/cli.sh tests/integration/threads.sh \
+	tests/integration/live-threads.sh \
 	tests/integration/golden.sh tests/integration/genpcap.sh \
 	tests/integration/badinput.sh tests/integration/plugins.sh tests/integration/golden-ra.sh \
 	tests/integration/live.sh \

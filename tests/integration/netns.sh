@@ -5,7 +5,8 @@
 # packets in our flow records equal tcpdump's count exactly, the TCP flows
 # equal the lab's count, the UDP and ICMP echo requests and replies are all
 # counted, and argus reading tcpdump's file
-# offline gives the same flows as the live capture.
+# offline gives the same flows as the live capture; argus --threads 2
+# capturing beside them gives the same flows as one thread.
 # Needs root, `ip netns`, tcpdump and python3; skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 LAB="$ARGUS_SHARED_DIR/tools/netns-lab.sh"
@@ -46,15 +47,24 @@ a=$!
 trap 'kill -INT $a 2> /dev/null' INT
 trap 'kill -TERM $a 2> /dev/null' TERM
 waitbound $a
+# argus --threads 2 beside it; its sockets join their fanout group in a
+# moment once the first is bound
+"$ARGUS" -X -q -i "$LAB_IF" --threads 2 -s 262144 -w "$OUT/threads.argus" - "$CAPFILTER" 2> "$OUT/threads.err" &
+h=$!
+trap 'kill -INT $a $h 2> /dev/null' INT
+trap 'kill -TERM $a $h 2> /dev/null' TERM
+waitbound $h
+sleep 0.3
 tcpdump -i "$LAB_IF" -n -s 262144 -U --immediate-mode -Z root -w "$OUT/live.pcap" "$CAPFILTER" 2> "$OUT/tcpdump.err" &
 t=$!
-trap 'kill -INT $a $t 2> /dev/null' INT
-trap 'kill -TERM $a $t 2> /dev/null' TERM
+trap 'kill -INT $a $h $t 2> /dev/null' INT
+trap 'kill -TERM $a $h $t 2> /dev/null' TERM
 waitbound $t
 date +%s.%N > "$OUT/ready"
 # wait returns early when a trapped signal arrives: wait until each has exited
 reap() { while :; do wait "$1"; rc=$?; kill -0 "$1" 2> /dev/null || break; done; }
 reap $a; echo $rc > "$OUT/argus.rc"
+reap $h; echo $rc > "$OUT/threads.rc"
 reap $t; echo $rc > "$OUT/tcpdump.rc"
 EOF
 # netns-lab.sh starts the command in the background of a script, so SIGINT is
@@ -72,7 +82,7 @@ if ! [ -s "$TMP/live.argus" ] || ! [ -s "$TMP/live.pcap" ]; then
 	cat "$TMP/argus.err" "$TMP/tcpdump.err" 2> /dev/null | diag
 	skip_all "the lab did not produce both captures (exit $labrc)"
 fi
-plan 10
+plan 11
 
 # lab_count KIND KEY: a number from the lab's summary line for KIND
 lab_count() { sed -n "s/^netns-lab: $1: .*$2=\([0-9]*\).*/\1/p" "$TMP/lab.out"; }
@@ -166,6 +176,19 @@ elif cmp -s "$TMP/live.tuples" "$TMP/off.tuples"; then
 else
 	not_ok "live and offline give the same flows and per-direction packet counts"
 	diff "$TMP/off.tuples" "$TMP/live.tuples" | head -20 | diag
+fi
+# argus --threads 2 on the same link: one thread's flows
+flows "$TMP/threads.argus" "$TMP/threads.csv"
+bytuple "$TMP/threads.csv" > "$TMP/threads.tuples"
+diag "argus --threads 2: exit $(cat "$TMP/threads.rc" 2> /dev/null)"
+diag < "$TMP/threads.err"
+if [ -n "$late" ]; then
+	skip "argus --threads 2 gives one thread's flows: $late"
+elif [ "$(cat "$TMP/threads.rc" 2> /dev/null)" = 0 ] && cmp -s "$TMP/live.tuples" "$TMP/threads.tuples"; then
+	ok "argus --threads 2 beside it: the same flows and per-direction packet counts, exit 0"
+else
+	not_ok "argus --threads 2 beside it: the same flows and per-direction packet counts, exit 0"
+	diff "$TMP/live.tuples" "$TMP/threads.tuples" | head -20 | diag
 fi
 if [ -z "$late" ] && [ "$ourpkts" != "$tdpkts" ]; then
 	diag "packet-count mismatch; both capturing at $(cat "$TMP/ready" 2> /dev/null || echo '?') (Unix time);" \
