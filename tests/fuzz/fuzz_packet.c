@@ -45,7 +45,10 @@
  * them (argus --threads), the owner of each packet first: an ICMP error's
  * mapping must have been sent when the quoted flow's table asks for it,
  * and the two together must count every packet once, as the one table
- * did.
+ * did.  And through two live shares (argus --threads -i): the table the
+ * kernel's fanout would pick (by the IP addresses) gets the packet, which
+ * goes to the owner the tables name (both name the same one); mappings
+ * are taken after the packet; again every packet is counted once.
  *
  * Built with -DARGUS_FUZZ_LIBFUZZER and -fsanitize=fuzzer it is a libFuzzer
  * target (see README.md beside it).  Without it, main() replays files and
@@ -152,6 +155,14 @@ static struct shared {
 	struct argus_flow_related mail[SHARES]; /* to each table, at most one */
 	int has_mail[SHARES];
 } shared;
+
+/* ... and two live shares. */
+static struct live_shared {
+	struct argus_flowtable *ft[SHARES];
+	uint64_t pkts_out, bytes_out;
+	struct argus_flow_related mail[SHARES];
+	int has_mail[SHARES];
+} live;
 
 static void fail(const char *what, const char *detail)
 {
@@ -368,6 +379,24 @@ static int emit_shared(void *ctx, const struct argus_record *rec)
 	return 0;
 }
 
+static int emit_live(void *ctx, const struct argus_record *rec)
+{
+	(void)ctx;
+	if (rec->kind != ARGUS_RECORD_FLOW || rec->spkts + rec->dpkts < 1)
+		fail("a live share's table emitted a record without packets", NULL);
+	live.pkts_out += rec->spkts + rec->dpkts;
+	live.bytes_out += rec->sbytes + rec->dbytes;
+	return 0;
+}
+
+static void send_live_related(void *ctx, uint32_t to, const struct argus_flow_related *rel)
+{
+	if (to >= SHARES || to == (uint32_t)(uintptr_t)ctx || live.has_mail[to])
+		fail("a live ICMP mapping sent to no other share, or twice for one packet", NULL);
+	live.mail[to] = *rel;
+	live.has_mail[to] = 1;
+}
+
 static void send_related(void *ctx, uint32_t to, const struct argus_flow_related *rel)
 {
 	(void)ctx;
@@ -415,20 +444,37 @@ static void shared_packet(enum argus_dissect_result r, const struct argus_packet
 			fail("an ICMP mapping nobody asked for", NULL);
 }
 
-static void shared_open(uint32_t *decoder_timeout)
+static void live_packet(enum argus_dissect_result r, const struct argus_packet *pkt)
+{
+	uint32_t got = packet_owner(r, pkt);
+	uint32_t owner = argus_flowtable_live_owner(live.ft[got], r, pkt, NULL);
+
+	if (r != ARGUS_DISSECT_MALFORMED &&
+	    owner != argus_flowtable_live_owner(live.ft[(got + 1) % SHARES], r, pkt, NULL))
+		fail("two live shares name different owners for a packet", NULL);
+	argus_flowtable_packet(live.ft[owner], r, pkt);
+	for (uint32_t i = 0; i < SHARES; i++)
+		if (live.has_mail[i]) {
+			live.has_mail[i] = 0;
+			argus_flowtable_take_related(live.ft[i], &live.mail[i]);
+		}
+}
+
+/* SHARES tables, each owning a share, with their records going to TO. */
+static void shares_open(struct argus_flowtable **ft, argus_emit_fn to, int is_live,
+			uint32_t *decoder_timeout)
 {
 	char err[256];
 
-	memset(&shared, 0, sizeof shared);
 	for (uint32_t s = 0; s < SHARES; s++) {
 		struct argus_flowtable_share share;
 		err[0] = '\0';
-		shared.ft[s] = argus_flowtable_new(&run.cfg, emit_shared, NULL, err, sizeof err);
-		if (!shared.ft[s])
+		ft[s] = argus_flowtable_new(&run.cfg, to, NULL, err, sizeof err);
+		if (!ft[s])
 			fail("argus_flowtable_new", err);
 		for (size_t i = 0; i < N_DECODERS; i++) {
 			const struct argus_plugin *pl = decoders[i].pl;
-			if (argus_flowtable_add_decoder(shared.ft[s], decoders[i].name, pl->ops.decoder,
+			if (argus_flowtable_add_decoder(ft[s], decoders[i].name, pl->ops.decoder,
 							pl->abi_minor, decoders[i].state,
 							decoder_timeout[i], err, sizeof err) != 0)
 				fail("argus_flowtable_add_decoder", err);
@@ -436,11 +482,20 @@ static void shared_open(uint32_t *decoder_timeout)
 		memset(&share, 0, sizeof share);
 		share.index = s;
 		share.count = SHARES;
+		share.live = is_live;
 		share.ctx = (void *)(uintptr_t)s;
-		share.send_related = send_related;
+		share.send_related = is_live ? send_live_related : send_related;
 		share.receive_related = receive_related;
-		argus_flowtable_set_share(shared.ft[s], &share);
+		argus_flowtable_set_share(ft[s], &share);
 	}
+}
+
+static void shared_open(uint32_t *decoder_timeout)
+{
+	memset(&shared, 0, sizeof shared);
+	memset(&live, 0, sizeof live);
+	shares_open(shared.ft, emit_shared, 0, decoder_timeout);
+	shares_open(live.ft, emit_live, 1, decoder_timeout);
 }
 
 /* Both shares together counted every packet once, as the one table. */
@@ -462,6 +517,21 @@ static void shared_close(const struct argus_flowtable_stats *one)
 		fail("the shares counted other packets than the one table", NULL);
 	if (shared.pkts_out != run.pkts_out || shared.bytes_out != run.bytes_out)
 		fail("the shares' records hold other packets or bytes than the one table's", NULL);
+	packets = malformed = 0;
+	for (uint32_t s = 0; s < SHARES; s++) {
+		const struct argus_flowtable_stats *st;
+		argus_flowtable_flush(live.ft[s]);
+		st = argus_flowtable_stats(live.ft[s]);
+		if (st->live != 0)
+			fail("flows left in a live share's table after the flush", NULL);
+		packets += st->packets;
+		malformed += st->malformed;
+		argus_flowtable_free(live.ft[s]);
+	}
+	if (packets != one->packets || malformed != one->malformed)
+		fail("the live shares counted other packets than the one table", NULL);
+	if (live.pkts_out != run.pkts_out || live.bytes_out != run.bytes_out)
+		fail("the live shares' records hold other packets or bytes than the one table's", NULL);
 }
 
 static uint16_t get16(const uint8_t *p)
@@ -614,6 +684,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			argus_flowtable_packet(ft, r, &pkt);
 		}
 		shared_packet(r, &pkt);
+		live_packet(r, &pkt);
 		if (argus_flowtable_stats(ft)->live > MAX_FLOWS)
 			fail("more live flows than ARGUS_MAX_FLOWS", NULL);
 	}
