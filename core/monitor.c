@@ -266,10 +266,38 @@ static inline void dissect_run(int dlt, const struct pcap_pkthdr *h, const uint8
 	}
 }
 
-void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
-			   const uint8_t *const *data, unsigned n)
+/* argus --threads on live interfaces: keep IN's own packets of the run at
+ * its front, hand the others to IN's forward; returns how many are kept. */
+static unsigned keep_own(struct argus_monitor_input *in, int dlt, const struct pcap_pkthdr *h,
+			 const uint8_t *const *data, enum argus_dissect_result *r,
+			 struct argus_packet *pkt, struct argus_flow_hint *hint, unsigned run)
 {
-	struct argus_monitor_input *in = ctx;
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < run; i++) {
+		uint32_t owner = argus_flowtable_live_owner(in->ft, r[i], &pkt[i], &hint[i]);
+		if (owner != in->share) {
+			in->forward(in, owner, dlt, &h[i], data[i]);
+			continue;
+		}
+		if (kept != i) {
+			r[kept] = r[i];
+			pkt[kept] = pkt[i];
+			hint[kept] = hint[i];
+		}
+		kept++;
+	}
+	return kept;
+}
+
+/* Inlined twice, so that SHARED is a constant in each (GCC would rather
+ * call it with the test inside). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void packets_in(struct argus_monitor_input *in, int dlt, const struct pcap_pkthdr *h,
+			      const uint8_t *const *data, unsigned n, int shared)
+{
 	struct argus_packet pkt[LOOKAHEAD];
 	struct argus_flow_hint hint[LOOKAHEAD];
 	enum argus_dissect_result r[LOOKAHEAD];
@@ -278,43 +306,24 @@ void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
 		unsigned run = n < LOOKAHEAD ? n : LOOKAHEAD;
 		dissect_run(dlt, h, data, run, r, pkt);
 		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
-		table_run(in, r, pkt, hint, run);
+		table_run(in, r, pkt, hint,
+			  shared ? keep_own(in, dlt, h, data, r, pkt, hint, run) : run);
 		h += run;
 		data += run;
 		n -= run;
 	}
 }
 
+void argus_monitor_packets(void *ctx, int dlt, const struct pcap_pkthdr *h,
+			   const uint8_t *const *data, unsigned n)
+{
+	packets_in(ctx, dlt, h, data, n, 0);
+}
+
 void argus_monitor_packets_shared(void *ctx, int dlt, const struct pcap_pkthdr *h,
 				  const uint8_t *const *data, unsigned n)
 {
-	struct argus_monitor_input *in = ctx;
-	struct argus_packet pkt[LOOKAHEAD];
-	struct argus_flow_hint hint[LOOKAHEAD];
-	enum argus_dissect_result r[LOOKAHEAD];
-
-	while (n > 0) {
-		unsigned run = n < LOOKAHEAD ? n : LOOKAHEAD, kept = 0;
-		dissect_run(dlt, h, data, run, r, pkt);
-		argus_flowtable_prepare(in->ft, r, pkt, hint, run);
-		for (unsigned i = 0; i < run; i++) {
-			uint32_t owner = argus_flowtable_live_owner(in->ft, r[i], &pkt[i], &hint[i]);
-			if (owner != in->share) {
-				in->forward(in, owner, dlt, &h[i], data[i]);
-				continue;
-			}
-			if (kept != i) {
-				r[kept] = r[i];
-				pkt[kept] = pkt[i];
-				hint[kept] = hint[i];
-			}
-			kept++;
-		}
-		table_run(in, r, pkt, hint, kept);
-		h += run;
-		data += run;
-		n -= run;
-	}
+	packets_in(ctx, dlt, h, data, n, 1);
 }
 
 void argus_monitor_input_idle(struct argus_monitor_input *in, int64_t now_us)

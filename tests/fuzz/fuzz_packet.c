@@ -498,40 +498,35 @@ static void shared_open(uint32_t *decoder_timeout)
 	shares_open(live.ft, emit_live, 1, decoder_timeout);
 }
 
-/* Both shares together counted every packet once, as the one table. */
-static void shared_close(const struct argus_flowtable_stats *one)
+/* The SHARES tables FT (WHAT) together counted every packet once, as the
+ * one table did (ONE), and their records (counted in *PKTS_OUT and
+ * *BYTES_OUT, the flush's too) hold the one table's packets and bytes. */
+static void shares_close(struct argus_flowtable **ft, const uint64_t *pkts_out,
+			 const uint64_t *bytes_out, const struct argus_flowtable_stats *one,
+			 const char *what)
 {
 	uint64_t packets = 0, malformed = 0;
 
 	for (uint32_t s = 0; s < SHARES; s++) {
 		const struct argus_flowtable_stats *st;
-		argus_flowtable_flush(shared.ft[s]);
-		st = argus_flowtable_stats(shared.ft[s]);
+		argus_flowtable_flush(ft[s]);
+		st = argus_flowtable_stats(ft[s]);
 		if (st->live != 0)
-			fail("flows left in a share's table after the flush", NULL);
+			fail("flows left in a share's table after the flush", what);
 		packets += st->packets;
 		malformed += st->malformed;
-		argus_flowtable_free(shared.ft[s]);
+		argus_flowtable_free(ft[s]);
 	}
 	if (packets != one->packets || malformed != one->malformed)
-		fail("the shares counted other packets than the one table", NULL);
-	if (shared.pkts_out != run.pkts_out || shared.bytes_out != run.bytes_out)
-		fail("the shares' records hold other packets or bytes than the one table's", NULL);
-	packets = malformed = 0;
-	for (uint32_t s = 0; s < SHARES; s++) {
-		const struct argus_flowtable_stats *st;
-		argus_flowtable_flush(live.ft[s]);
-		st = argus_flowtable_stats(live.ft[s]);
-		if (st->live != 0)
-			fail("flows left in a live share's table after the flush", NULL);
-		packets += st->packets;
-		malformed += st->malformed;
-		argus_flowtable_free(live.ft[s]);
-	}
-	if (packets != one->packets || malformed != one->malformed)
-		fail("the live shares counted other packets than the one table", NULL);
-	if (live.pkts_out != run.pkts_out || live.bytes_out != run.bytes_out)
-		fail("the live shares' records hold other packets or bytes than the one table's", NULL);
+		fail("the shares counted other packets than the one table", what);
+	if (*pkts_out != run.pkts_out || *bytes_out != run.bytes_out)
+		fail("the shares' records hold other packets or bytes than the one table's", what);
+}
+
+static void shared_close(const struct argus_flowtable_stats *one)
+{
+	shares_close(shared.ft, &shared.pkts_out, &shared.bytes_out, one, "files");
+	shares_close(live.ft, &live.pkts_out, &live.bytes_out, one, "live");
 }
 
 static uint16_t get16(const uint8_t *p)
