@@ -364,11 +364,30 @@ static int64_t wall_us(void)
 	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
+static size_t pass_msg_size(const struct pass_msg *msg)
+{
+	size_t body = msg->kind == PASS_PACKET ? msg->caplen : sizeof(struct argus_flow_related);
+	return sizeof *msg + ((body + 7) & ~(size_t)7);
+}
+
+/* The messages in B (those lost when it cannot be handed over). */
+static uint64_t pass_count(const struct pass_buf *b)
+{
+	uint64_t n = 0;
+
+	for (size_t at = 0; at < b->len; n++) {
+		struct pass_msg msg;
+		memcpy(&msg, b->data + at, sizeof msg);
+		at += pass_msg_size(&msg);
+	}
+	return n;
+}
+
 static int pass_put(struct worker *w, uint32_t to, const struct pass_msg *msg, const void *body,
 		    size_t n)
 {
 	struct pass_buf *b = &w->pass[to];
-	size_t need = sizeof *msg + ((n + 7) & ~(size_t)7);
+	size_t need = pass_msg_size(msg);
 
 	if (b->cap - b->len < need) {
 		size_t cap = b->cap ? b->cap : 64 * 1024;
@@ -436,10 +455,7 @@ static void inbox_take(struct worker *w)
 			struct pass_msg msg;
 			const uint8_t *body = b->data + at + sizeof msg;
 			memcpy(&msg, b->data + at, sizeof msg);
-			at += sizeof msg + (((msg.kind == PASS_PACKET ? msg.caplen
-								     : sizeof(struct argus_flow_related)) +
-					     7) &
-					    ~(size_t)7);
+			at += pass_msg_size(&msg);
 			if (n && (msg.kind != PASS_PACKET || msg.dlt != dlt || n == 64)) {
 				argus_monitor_packets(w->in, dlt, h, data, n);
 				n = 0;
@@ -480,7 +496,7 @@ static void pass_on(struct worker *w, int last)
 		if (!pb->len)
 			continue;
 		if (!(blk = malloc(sizeof *blk + pb->len))) {
-			w->lost += 1; /* counted as one: the messages are not walked */
+			w->lost += pass_count(pb);
 			pb->len = 0;
 			continue;
 		}
