@@ -1214,6 +1214,84 @@ static void test_related_key_source_time(void **st)
 	argus_flowtable_free(ft);
 }
 
+/* argus --threads on live interfaces: a share takes another's mapping
+ * when it comes, out of order with its own, and keeps the latest error's
+ * detail; the mapping it sends carries the quoted key and the time. */
+static struct argus_flow_related live_sent;
+static uint32_t live_sent_to, live_n_sent;
+static void live_send(void *ctx, uint32_t to, const struct argus_flow_related *rel)
+{
+	(void)ctx;
+	live_sent = *rel;
+	live_sent_to = to;
+	live_n_sent++;
+}
+
+static void test_live_share_takes_latest_mapping(void **st)
+{
+	struct argus_flowtable *ft = error_table(0);
+	struct argus_flowtable_share share;
+	struct argus_flow_related rel;
+	struct argus_flow_key k, q;
+	const struct argus_record *u;
+	uint32_t mine, qdst = IP4(10, 0, 1, 1);
+	(void)st;
+	memset(&k, 0, sizeof k);
+	k.family = ARGUS_KEY_IPV4;
+	k.proto = 17;
+	memcpy(k.saddr, (const uint8_t[]){10, 0, 0, 1}, 4);
+	memcpy(k.daddr, (const uint8_t[]){10, 0, 0, 2}, 4);
+	k.sport = 5000;
+	k.dport = 53;
+	mine = argus_flowtable_share_of(&k, 2);
+	/* a flow of the other share, for an error this share counts to quote */
+	q = k;
+	for (;; qdst++) {
+		for (int i = 0; i < 4; i++)
+			q.daddr[i] = (uint8_t)(qdst >> (24 - 8 * i));
+		if (argus_flowtable_share_of(&q, 2) != mine)
+			break;
+	}
+	memset(&share, 0, sizeof share);
+	share.index = mine;
+	share.count = 2;
+	share.live = 1;
+	share.send_related = live_send;
+	argus_flowtable_set_share(ft, &share);
+	live_n_sent = 0;
+
+	send_udp(ft, 1 * SEC, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 5000, 53, 10);
+	/* the other share's error, of 3 s, comes first */
+	memset(&rel, 0, sizeof rel);
+	rel.map = 1;
+	rel.has_icmp = 1;
+	rel.icmp.type = 11;
+	rel.key = k;
+	rel.ts_us = 3 * SEC;
+	argus_flowtable_take_related(ft, &rel);
+	/* then this share's own, of 2 s, between the flow's hosts */
+	send_error(ft, 2 * SEC, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 3, IP4(10, 0, 0, 1),
+		   IP4(10, 0, 0, 2), 5000, 53);
+	assert_int_equal(live_n_sent, 0);
+	/* an error between this share's hosts quoting the other share's flow */
+	send_error(ft, 4 * SEC, IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), 3, IP4(10, 0, 0, 1), qdst,
+		   5000, 53);
+	assert_int_equal(live_n_sent, 1);
+	assert_int_equal(live_sent_to, 1 - mine);
+	assert_true(live_sent.map && live_sent.has_icmp);
+	assert_int_equal(live_sent.icmp.type, 3);
+	assert_int_equal(live_sent.ts_us, 4 * SEC);
+	assert_memory_equal(&live_sent.key.daddr, &q.daddr, 4);
+	assert_int_equal(live_sent.key.dport, 53);
+	argus_flowtable_flush(ft);
+	u = find_proto(17, 0);
+	assert_non_null(u);
+	assert_true(u->flags & ARGUS_FLAG_ICMP_MAPPED);
+	assert_int_equal(u->icmp.type, 11); /* the latest error's, though it came first */
+	assert_int_equal(u->ltime_us, 3 * SEC);
+	argus_flowtable_free(ft);
+}
+
 static void test_start_time_whole_seconds(void **st)
 {
 	struct argus_flowtable *ft = new_table(5, 1000);
@@ -1568,6 +1646,7 @@ int main(void)
 		cmocka_unit_test(test_isis_fallbacks),
 		cmocka_unit_test(test_related_key_maps_flow),
 		cmocka_unit_test(test_related_key_source_time),
+		cmocka_unit_test(test_live_share_takes_latest_mapping),
 		cmocka_unit_test(test_start_time_whole_seconds),
 		cmocka_unit_test(test_appbytes),
 		cmocka_unit_test(test_jitter),
