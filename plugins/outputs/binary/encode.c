@@ -123,8 +123,10 @@ static unsigned stored_key(const struct argus_record *rec, struct argus_flow_key
 	if (!rec->reversed || k->family == ARGUS_KEY_NONE)
 		return 0;
 	swap_bytes(k->saddr, k->daddr, sizeof k->saddr);
+	/* an IPv4 ESP key's SPI is one number, not two ports: never swapped */
 	if (k->family == ARGUS_KEY_ETHER ||
-	    ((k->family == ARGUS_KEY_IPV4 || k->family == ARGUS_KEY_IPV6) && !frag && !icmp)) {
+	    ((k->family == ARGUS_KEY_IPV4 || k->family == ARGUS_KEY_IPV6) && !frag && !icmp &&
+	     !(k->family == ARGUS_KEY_IPV4 && k->proto == 50))) {
 		uint16_t t = k->sport;
 		k->sport = k->dport;
 		k->dport = t;
