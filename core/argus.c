@@ -12,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <argus/plugin.h>
@@ -36,7 +35,6 @@
 #define OPT_THREADS 1000 /* --threads, a long option only */
 #define MAX_INPUTS 256
 #define SYSTEM_CONF "/etc/argus.conf"
-#define REOPEN_INTERVAL_US 5000000 /* a failed interface is tried again this often */
 #define CLIENT_START_TIMEOUT_US 5000000 /* Argus drops clients without START: then */
 #define CLIENT_DRAIN_US 2000000 /* at exit, clients get this long for their queue */
 #ifndef PATH_MAX
@@ -292,13 +290,6 @@ static int attach_decoders(struct argus_flowtable *ft, int warn_if_none, int own
 	return 0;
 }
 
-static int64_t wall_now_us(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
 /* Read one capture file to its end; 0 ok, 1 input error (reported). */
 static int run_file(struct argus_monitor *mon, struct argus_capture *cap, int quiet)
 {
@@ -400,9 +391,9 @@ static void live_source_failed(struct live_source *src, const char *why, int64_t
 	src->old_received += r;
 	src->old_dropped += d;
 	argus_capture_close(&src->cap);
-	src->retry_at_us = now_us + REOPEN_INTERVAL_US;
+	src->retry_at_us = now_us + ARGUS_CAPTURE_REOPEN_US;
 	argus_log(ARGUS_LOG_ERROR, "%s; capture stopped, trying to reopen %s every %d s", why,
-		  src->spec.name, REOPEN_INTERVAL_US / 1000000);
+		  src->spec.name, ARGUS_CAPTURE_REOPEN_US / 1000000);
 }
 
 static void live_source_retry(struct live_source *src, const struct argus_live_opts *o,
@@ -411,7 +402,7 @@ static void live_source_retry(struct live_source *src, const struct argus_live_o
 	char err[1024];
 
 	if (argus_capture_open_live(&src->cap, src->spec.name, bpf, o, err, sizeof err) != 0) {
-		src->retry_at_us = now_us + REOPEN_INTERVAL_US;
+		src->retry_at_us = now_us + ARGUS_CAPTURE_REOPEN_US;
 		return;
 	}
 	src->retry_at_us = 0;
@@ -424,11 +415,11 @@ static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
 {
 	struct pollfd pfd[ARGUS_IFSPEC_MAX + ARGUS_SERVER_MAX_FDS];
 	size_t which[ARGUS_IFSPEC_MAX];
-	int64_t last_idle = wall_now_us();
+	int64_t last_idle = argus_monitor_wall_us();
 	char err[1024];
 
 	while (!stop_requested && !argus_monitor_failed(mon)) {
-		int64_t now = wall_now_us();
+		int64_t now = argus_monitor_wall_us();
 		nfds_t nfds = 0, n_capture;
 		size_t n_server = 0;
 		int got = 0;
@@ -461,16 +452,16 @@ static int run_live(struct argus_monitor *mon, const struct argus_live_opts *o)
 			n = argus_capture_dispatch(&src->cap, argus_monitor_packets, src->input, &eof,
 						   err, sizeof err);
 			if (n < 0)
-				live_source_failed(src, err, wall_now_us());
+				live_source_failed(src, err, argus_monitor_wall_us());
 			else
 				got += n;
 		}
 		/* after the capture: its records are queued for the clients */
 		if (server)
-			argus_server_serve(server, pfd + n_capture, n_server, wall_now_us());
+			argus_server_serve(server, pfd + n_capture, n_server, argus_monitor_wall_us());
 		update_capture_counts(mon);
 		/* quiet interfaces' flows must time out while others are busy */
-		now = wall_now_us();
+		now = argus_monitor_wall_us();
 		if (got == 0 || now - last_idle >= 1000000) {
 			argus_monitor_idle(mon, now);
 			last_idle = now;
@@ -499,7 +490,7 @@ static int run_live_threads(struct argus_monitor *mon, struct argus_workers *g)
 		if (reopen_requested)
 			reopen_output(mon);
 		if (server)
-			argus_server_serve(server, pfd, n_server, wall_now_us());
+			argus_server_serve(server, pfd, n_server, argus_monitor_wall_us());
 		argus_workers_capture_stats(g, &mon->pcap_received, &mon->pcap_dropped);
 		if (mon->has_out)
 			argus_outsink_flush(&mon->out, mon->err, sizeof mon->err);
@@ -1345,7 +1336,7 @@ int main(int argc, char **argv)
 		} else {
 			/* the collector's stream opens as a file does */
 			struct argus_record opening;
-			argus_monitor_build_mar(&mon, ARGUS_CAUSE_START, wall_now_us(), &opening);
+			argus_monitor_build_mar(&mon, ARGUS_CAUSE_START, argus_monitor_wall_us(), &opening);
 			argus_udppush_record(push, &opening);
 		}
 	}

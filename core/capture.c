@@ -16,7 +16,7 @@
 
 #include "capture.h"
 #include "dissect.h"
-#include "flowtable.h"
+#include "share.h"
 #include "pcapfile.h"
 
 #define BATCH 512

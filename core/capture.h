@@ -13,6 +13,10 @@
 
 struct argus_pcapfile;
 
+/* A live interface that failed (went down, vanished) is opened again this
+ * often. */
+#define ARGUS_CAPTURE_REOPEN_US 5000000
+
 struct argus_capture {
 	pcap_t *pcap;
 	char name[512];

@@ -10,6 +10,7 @@
 #include <argus/plugin.h>
 
 #include "dissect.h"
+#include "share.h"
 
 struct argus_flowtable;
 
@@ -138,14 +139,6 @@ struct argus_flowtable_share {
 	int (*receive_related)(void *ctx, uint32_t from, uint64_t packet,
 			       struct argus_flow_related *rel);
 };
-/* The share function for IP keys, in 32-bit words: each address is the
- * XOR of its big-endian words; x = lower * MUL0 ^ higher; x *= MUL1;
- * x ^= x >> SHIFT1; x *= MUL2; x ^= x >> SHIFT2; share = x % count. */
-#define ARGUS_SHARE_MUL0 0xcc9e2d51u
-#define ARGUS_SHARE_MUL1 0x9e3779b1u
-#define ARGUS_SHARE_SHIFT1 15
-#define ARGUS_SHARE_MUL2 0x85ebca6bu
-#define ARGUS_SHARE_SHIFT2 13
 /* Before the first packet. */
 void argus_flowtable_set_share(struct argus_flowtable *ft, const struct argus_flowtable_share *s);
 /* Which of COUNT shares owns the flow with key K. */

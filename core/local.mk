@@ -15,7 +15,7 @@ core_libargus_la_SOURCES = \
 	core/hostport.c core/hostport.h \
 	core/dissect.c core/dissect.h \
 	core/isis.c core/isis.h core/hugemem.c core/hugemem.h \
-	core/flowtable.c core/flowtable.h \
+	core/flowtable.c core/flowtable.h core/share.h \
 	core/flowmetrics.c core/flowmetrics.h
 core_libargus_la_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 core_libargus_la_LIBADD = $(LTDL_LIBS) $(PCAP_LIBS) -lm

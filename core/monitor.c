@@ -11,7 +11,7 @@
 #include "dissect.h"
 #include "monitor.h"
 
-static int64_t wall_us(void)
+int64_t argus_monitor_wall_us(void)
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
@@ -148,7 +148,7 @@ int argus_monitor_start(struct argus_monitor *m, const struct argus_flowtable_co
 		opts->flags = ARGUS_OUT_SHOW_MAR;
 	m->srcid = cfg->srcid;
 	m->flow_interval_s = cfg->status_interval_s;
-	m->start_wall_us = wall_us();
+	m->start_wall_us = argus_monitor_wall_us();
 	m->next_mar_us = INT64_MIN;
 	m->ft = argus_flowtable_new(cfg, emit_flow_record, m, err, errlen);
 	if (!m->ft)
@@ -381,7 +381,7 @@ int argus_monitor_reopen(struct argus_monitor *m, const char *path, char *err, s
 	}
 	rc = argus_outsink_close(&m->out, cerr, sizeof cerr);
 	m->out = next;
-	if (emit_mar(m, ARGUS_CAUSE_START, wall_us()) != 0) {
+	if (emit_mar(m, ARGUS_CAUSE_START, argus_monitor_wall_us()) != 0) {
 		snprintf(err, errlen, "%s", m->err);
 		return -1;
 	}
@@ -401,7 +401,7 @@ int argus_monitor_finish(struct argus_monitor *m, char *err, size_t errlen)
 		return 0;
 	for (size_t i = 0; i < m->n_tables; i++)
 		argus_flowtable_flush(m->tables[i].ft);
-	emit_mar(m, ARGUS_CAUSE_STOP, wall_us());
+	emit_mar(m, ARGUS_CAUSE_STOP, argus_monitor_wall_us());
 	rc = m->has_out ? argus_outsink_close(&m->out, err, errlen) : 0;
 	if (m->out.failed && m->err[0])
 		snprintf(err, errlen, "%s", m->err);

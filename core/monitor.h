@@ -106,6 +106,8 @@ void argus_monitor_packets_shared(void *ctx, int dlt, const struct pcap_pkthdr *
 /* ... and its quiet time: the table's timers and status MARs by the
  * wall clock. */
 void argus_monitor_input_idle(struct argus_monitor_input *in, int64_t now_us);
+/* The wall clock, in microseconds since the epoch. */
+int64_t argus_monitor_wall_us(void);
 /* The counters of every table added up (a worker's as published). */
 void argus_monitor_totals(const struct argus_monitor *m, struct argus_flowtable_stats *out);
 /* Live capture with no packets: let wall-clock time run the timers. */

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -355,15 +354,6 @@ static void *worker_main(void *arg)
 
 /* ---- live interfaces ---- */
 
-#define REOPEN_INTERVAL_US 5000000 /* as argus -i: a failed interface is tried again */
-
-static int64_t wall_us(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
 static size_t pass_msg_size(const struct pass_msg *msg)
 {
 	size_t body = msg->kind == PASS_PACKET ? msg->caplen : sizeof(struct argus_flow_related);
@@ -552,7 +542,7 @@ static int live_open(struct live_socket *s, char *err, size_t errlen)
 		argus_capture_close(&s->cap);
 		return -1;
 	}
-	s->cut_us = wall_us();
+	s->cut_us = argus_monitor_wall_us();
 	return 0;
 }
 
@@ -564,10 +554,10 @@ static void live_failed(struct live_socket *s, const char *why, int64_t now_us)
 	s->old_received += r;
 	s->old_dropped += d;
 	argus_capture_close(&s->cap);
-	s->retry_at_us = now_us + REOPEN_INTERVAL_US;
+	s->retry_at_us = now_us + ARGUS_CAPTURE_REOPEN_US;
 	if (s->w->index == 0) /* every worker's socket fails alike */
 		argus_log(ARGUS_LOG_ERROR, "%s; capture stopped, trying to reopen %s every %d s",
-			  why, s->w->g->wc->ifaces[s->iface], REOPEN_INTERVAL_US / 1000000);
+			  why, s->w->g->wc->ifaces[s->iface], ARGUS_CAPTURE_REOPEN_US / 1000000);
 }
 
 static void live_retry(struct live_socket *s, int64_t now_us)
@@ -575,7 +565,7 @@ static void live_retry(struct live_socket *s, int64_t now_us)
 	char err[1024];
 
 	if (live_open(s, err, sizeof err) != 0) {
-		s->retry_at_us = now_us + REOPEN_INTERVAL_US;
+		s->retry_at_us = now_us + ARGUS_CAPTURE_REOPEN_US;
 		return;
 	}
 	s->retry_at_us = 0;
@@ -605,12 +595,12 @@ static void *worker_live_main(void *arg)
 	struct worker *w = arg;
 	struct argus_workers *g = w->g;
 	size_t n_ifaces = g->wc->n_ifaces;
-	int64_t last_idle = wall_us();
+	int64_t last_idle = argus_monitor_wall_us();
 
 	while (!stopping(g)) {
 		struct pollfd pfd[ARGUS_IFSPEC_MAX + 1];
 		size_t which[ARGUS_IFSPEC_MAX];
-		int64_t now = wall_us();
+		int64_t now = argus_monitor_wall_us();
 		nfds_t nfds = 0;
 		int got = 0;
 
@@ -643,14 +633,14 @@ static void *worker_live_main(void *arg)
 			n = argus_capture_dispatch(&s->cap, live_packets, s, &eof, w->err,
 						   sizeof w->err);
 			if (n < 0)
-				live_failed(s, w->err, wall_us());
+				live_failed(s, w->err, argus_monitor_wall_us());
 			else
 				got += n;
 		}
 		pass_on(w, 0);
 		inbox_take(w);
 		worker_publish(w);
-		now = wall_us();
+		now = argus_monitor_wall_us();
 		if (now - w->counted_at_us >= 1000000) {
 			live_count(w);
 			w->counted_at_us = now;
@@ -713,7 +703,7 @@ static int live_setup(struct argus_workers *g)
 			}
 		}
 	/* until the last one joined, a socket saw every packet */
-	cut = wall_us();
+	cut = argus_monitor_wall_us();
 	for (unsigned i = 0; i < g->n; i++)
 		for (size_t k = 0; k < g->wc->n_ifaces; k++)
 			g->w[i].socks[k].cut_us = cut;
